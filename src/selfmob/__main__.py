@@ -1,0 +1,3 @@
+from selfmob.cli import main
+
+raise SystemExit(main())

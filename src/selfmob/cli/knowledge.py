@@ -1,0 +1,204 @@
+"""Knowledge commands: tests, techniques, technique, assess, change, screen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from selfmob.cli import render
+from selfmob.knowledge import errors
+from selfmob.knowledge.catalogue import Catalogue, load_catalogue
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.assess import assess
+from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.measures import Person
+from selfmob.knowledge.rules.screen import questions, screen
+
+BAD_FILE = "cannot read answers file {path}: {problem}"
+NOT_AN_OBJECT = "answers file {path} must hold a JSON object of question id to true or false"
+
+
+def number(text: str) -> float:
+    """An argparse type: a finite number (NaN and infinity are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("tests", help="list the ROM tests")
+    p.add_argument("--joint", help="joint id or body region, e.g. talocrural or ankle")
+    _json_flag(p, run_tests)
+
+    p = commands.add_parser("techniques", help="list the self-mobilization techniques")
+    p.add_argument("--joint", help="joint id or body region, e.g. radiocarpal or wrist")
+    p.add_argument("--motion", help="motion id, e.g. dorsiflexion")
+    _json_flag(p, run_techniques)
+
+    p = commands.add_parser("technique", help="show one technique as a readable card")
+    p.add_argument("id", help="technique id, e.g. ankle-banded-posterior-glide")
+    _json_flag(p, run_technique)
+
+    p = commands.add_parser("assess", help="classify measured values and suggest techniques")
+    p.add_argument("--test", required=True, help="test id, e.g. wblt-distance")
+    p.add_argument("--left", type=number, help="left side value, in the test's unit")
+    p.add_argument("--right", type=number, help="right side value, in the test's unit")
+    p.add_argument("--age", type=number, help="age in years (selects the norm stratum)")
+    p.add_argument("--sex", choices=("f", "m"), help="sex (selects the norm stratum)")
+    p.add_argument("--cutoff", type=number, help="override the restriction cut-off")
+    p.add_argument("--mdc", type=number, help="override the test's MDC")
+    p.add_argument("--pain-limit", type=whole, help="pain limit during the technique (0-3)")
+    p.add_argument("--answers", type=Path, help="red-flag answers file (JSON)")
+    _json_flag(p, run_assess)
+
+    p = commands.add_parser("change", help="is a before/after change real or within error?")
+    p.add_argument("--test", required=True, help="test id, e.g. wblt-distance")
+    p.add_argument("--before", type=number, required=True, help="value before")
+    p.add_argument("--after", type=number, required=True, help="value after")
+    p.add_argument("--mdc", type=number, help="override the test's MDC")
+    _json_flag(p, run_change)
+
+    p = commands.add_parser("screen", help="the red-flag screen")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--list", action="store_true", help="list the questions with their ids")
+    mode.add_argument("--answers", type=Path, help='JSON file: {"question_id": true|false}')
+    p.add_argument("--neck", action="store_true", help="include the neck (cervical) questions")
+    _json_flag(p, run_screen)
+
+
+def _json_flag(parser: argparse.ArgumentParser, handler: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=handler)
+
+
+def joint_ids(catalogue: Catalogue, name: str | None) -> set[str] | None:
+    """Accept a joint id or a body region; None means every joint."""
+    if name is None:
+        return None
+    found = {j.id for j in catalogue.joints.values() if name in (j.id, j.region)}
+    if not found:
+        catalogue.joint(name)  # raises the "unknown joint" error with the list
+    return found
+
+
+def run_tests(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    joints = joint_ids(catalogue, args.joint)
+    tests = [t for t in catalogue.tests.values() if joints is None or t.joint in joints]
+    if args.json:
+        print(render.dump([t.model_dump(mode="json") for t in tests]))
+    else:
+        print("\n".join(render.test_line(t) for t in tests))
+    return 0
+
+
+def run_techniques(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    joints = joint_ids(catalogue, args.joint)
+    chosen = [
+        t
+        for t in catalogue.techniques.values()
+        if (joints is None or t.joint in joints) and (args.motion in (None, *t.motions))
+    ]
+    if args.motion and not any(
+        args.motion in {m.id for m in j.motions} for j in catalogue.joints.values()
+    ):
+        known = sorted({m.id for j in catalogue.joints.values() for m in j.motions})
+        raise KnowledgeError(errors.UNKNOWN_MOTION.format(id=args.motion, known=", ".join(known)))
+    if args.json:
+        print(render.dump([t.model_dump(mode="json") for t in chosen]))
+    else:
+        print("\n".join(render.technique_line(t) for t in chosen))
+    return 0
+
+
+def run_technique(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    technique = catalogue.technique(args.id)
+    if args.json:
+        data = technique.model_dump(mode="json")
+        data["references"] = render.references(catalogue, technique.evidence)
+        print(render.dump(data))
+    else:
+        print(render.technique_card(catalogue, technique))
+    return 0
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    result = assess(
+        catalogue,
+        args.test,
+        left=args.left,
+        right=args.right,
+        person=Person(age=args.age, sex=args.sex),
+        cutoff=args.cutoff,
+        mdc=args.mdc,
+        answers=read_answers(args.answers) if args.answers else None,
+        pain_limit=args.pain_limit,
+    )
+    if args.json:
+        data = render.assessment_json(catalogue, result)
+        data["person"] = {"age": args.age, "sex": args.sex}
+        print(render.dump(data))
+    else:
+        print(render.assessment_text(result))
+    return 0
+
+
+def run_change(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    test = catalogue.test(args.test)
+    change = classify_change(test, before=args.before, after=args.after, mdc=args.mdc)
+    if args.json:
+        data = render.plain(change)
+        data["references"] = render.references(catalogue, [change.source or ""])
+        print(render.dump(data))
+    else:
+        print(f"{test.name}: {change.verdict.replace('_', ' ')}")
+        print(render.wrap(change.reasons[0], ""))
+    return 0
+
+
+def run_screen(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    if args.list:
+        listed = questions(catalogue, neck=args.neck)
+        if args.json:
+            keys = ("id", "group", "text", "if_yes", "urgent")
+            print(render.dump([q.model_dump(include=set(keys)) for q in listed]))
+        else:
+            print("\n".join(f"{q.id:<30} [{q.group}] {q.text}" for q in listed))
+        return 0
+    result = screen(catalogue, read_answers(args.answers), neck=args.neck)
+    if args.json:
+        print(render.dump(render.plain(result)))
+    else:
+        print(f"Verdict: {result.verdict}")
+        print("\n".join(render.wrap(r) for r in result.reasons))
+    return 0
+
+
+def read_answers(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise KnowledgeError(BAD_FILE.format(path=path, problem=problem), field="answers") from None
+    if not isinstance(data, dict):
+        raise KnowledgeError(NOT_AN_OBJECT.format(path=path), field="answers")
+    return data

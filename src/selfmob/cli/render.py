@@ -1,0 +1,154 @@
+"""Turn knowledge results into JSON-ready dicts and readable text."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import textwrap
+from collections.abc import Iterable
+from typing import Any
+
+from selfmob.knowledge.catalogue import Catalogue
+from selfmob.knowledge.rules.assess import Assessment
+from selfmob.knowledge.rules.measures import fmt
+from selfmob.knowledge.schema import RomTest, Technique
+
+WIDTH = 88
+
+
+def dump(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def plain(value: object) -> Any:
+    """Dataclasses (nested) to plain dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def references(catalogue: Catalogue, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    found = sorted({i for i in ids if i in catalogue.references})
+    return {
+        i: {"citation": catalogue.references[i].citation, "link": catalogue.references[i].link}
+        for i in found
+    }
+
+
+def assessment_json(catalogue: Catalogue, result: Assessment) -> dict[str, Any]:
+    test = result.test
+    sides = {name: _side_json(side) for name, side in result.sides.items()}
+    cited = [s for side in result.sides.values() for s in side.sources]
+    if result.asymmetry:
+        cited += result.asymmetry.sources
+    for suggestion in result.suggestions:
+        cited += suggestion.sources
+    if result.screen:
+        cited += result.screen.sources
+    return {
+        "test": test.id,
+        "name": test.name,
+        "unit": test.unit,
+        "joint": test.joint,
+        "motion": test.motion,
+        "sides": sides,
+        "asymmetry": plain(result.asymmetry),
+        "screen": plain(result.screen),
+        "suggestions": plain(result.suggestions),
+        "notes": result.notes,
+        "references": references(catalogue, cited),
+    }
+
+
+def _side_json(side: Any) -> dict[str, Any]:
+    data: dict[str, Any] = plain(side)
+    data.pop("side")
+    return data
+
+
+def wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def test_line(test: RomTest) -> str:
+    self_test = "self-test" if test.self_testable else "needs a tester"
+    return f"{test.id:<28} {test.unit:<4} {test.joint}/{test.motion:<20} {self_test}"
+
+
+def technique_line(technique: Technique) -> str:
+    motions = ",".join(technique.motions)
+    return f"{technique.id:<36} {technique.joint}/{motions:<32} glide: {technique.glide}"
+
+
+def technique_card(catalogue: Catalogue, technique: Technique) -> str:
+    from selfmob.knowledge.rules.suggest import dose_text, frequency_for
+
+    joint = catalogue.joints[technique.joint]
+    lines = [
+        technique.name,
+        "=" * len(technique.name),
+        f"Joint: {joint.name}. Gains: {', '.join(technique.motions)}.",
+        f"Glide: {technique.glide}. {technique.glide_reason}",
+    ]
+    if technique.glide_exception:
+        lines.append(f"Exception to the convex–concave rule: {technique.glide_exception}")
+    lines += [
+        f"Equipment: {', '.join(technique.equipment)}. Method: {technique.method}.",
+        f"Position: {technique.position}",
+        "",
+        "Steps:",
+        *(wrap(f"{i}. {step}") for i, step in enumerate(technique.steps, start=1)),
+    ]
+    lines += _section("Cues", technique.cues)
+    dose = technique.dose
+    lines += [
+        "",
+        f"Dose: {dose_text(dose)} (grade {dose.grade}, {dose.source}).",
+        f"Frequency: {frequency_for(catalogue, technique).text}",
+        f"Pain: {catalogue.policy.pain.default_limit}/10 at most during; never push through pain.",
+    ]
+    lines += _section("Progression", technique.progression)
+    lines += _section("Easier version", technique.regression)
+    lines += _section("Precautions", technique.precautions)
+    lines += _section("Do not use when", technique.contraindications)
+    refs = references(catalogue, technique.evidence)
+    lines += _section("Evidence", [f"{r['citation']} {r['link']}" for r in refs.values()])
+    return "\n".join(lines)
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    return ["", f"{title}:", *(wrap(f"- {item}") for item in items)]
+
+
+def assessment_text(result: Assessment) -> str:
+    test = result.test
+    lines = [f"{test.name} ({test.id}, {test.unit})"]
+    for side in result.sides.values():
+        lines.append(f"  {side.side:<6} {fmt(side.value, test.unit):<9} {side.status}")
+        lines += [wrap(reason, "      ") for reason in side.reasons]
+    if result.asymmetry:
+        lines += ["", wrap(result.asymmetry.reasons[0], "")]
+    if result.screen:
+        lines += ["", f"Screen: {result.screen.verdict}"]
+        lines += [wrap(reason) for reason in result.screen.reasons]
+    lines += [wrap(note, "") for note in result.notes]
+    if result.suggestions:
+        lines += ["", "Suggested self-mobilizations:"]
+    for s in result.suggestions:
+        lines.append(f"  {s.rank}. [{s.side}] {s.name} ({s.technique}), glide {s.glide}")
+        lines.append(wrap(f"Dose: {s.dose['text']}.", "     "))
+    if result.suggestions:
+        first = result.suggestions[0]
+        lines += [
+            "",
+            wrap(f"How often: {first.frequency.text}", ""),
+            wrap(f"Pain: {first.pain_rule.during}", ""),
+        ]
+        lines.append(wrap(first.pain_rule.next_day, "  "))
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""Which self-mobilizations gain a restricted motion, ranked, with dose, frequency and pain rule.
+
+Ranking, best first: stronger evidence for the technique; a glide that is specific to the
+motion (the derived or stated glide) before a distraction, before an active technique with
+no glide; the motion as the technique's primary target; then the id, so ties are stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from selfmob.knowledge.arthrokinematics import derive_glide
+from selfmob.knowledge.catalogue import Catalogue
+from selfmob.knowledge.rules.pain import PainRule, pain_rule
+from selfmob.knowledge.schema import Dose, Joint, Technique
+
+EVIDENCE_ORDER = ("rct", "trial", "review", "case-series", "expert")
+EVIDENCE_WORDS = {
+    "rct": "tested as a self-technique in a randomized trial",
+    "trial": "tested as a self-technique in a clinical trial",
+    "review": "supported by a review",
+    "case-series": "reported in a case series",
+    "expert": "based on clinical teaching (no trial of the self-technique yet)",
+}
+
+
+@dataclass(frozen=True)
+class Frequency:
+    every_days_min: int
+    every_days_max: int
+    per_week_min: int
+    per_week_max: int
+    text: str
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rank: int
+    technique: str
+    name: str
+    joint: str
+    motion: str
+    side: str | None
+    glide: str
+    dose: dict[str, object]
+    frequency: Frequency
+    pain_rule: PainRule
+    precautions: list[str]
+    reasons: list[str]
+    sources: list[str] = field(default_factory=list)
+
+
+def suggest(
+    catalogue: Catalogue,
+    *,
+    joint_id: str,
+    motion_id: str,
+    side: str | None,
+    why: list[str],
+    pain_limit: int | None = None,
+) -> list[Suggestion]:
+    joint = catalogue.joint(joint_id)
+    ranked = sorted(catalogue.techniques_for(joint_id, motion_id), key=_rank_key(joint, motion_id))
+    rule = pain_rule(catalogue.policy, pain_limit)
+    return [
+        _suggestion(
+            catalogue, t, joint=joint, motion_id=motion_id, side=side, why=why, rule=rule, rank=rank
+        )
+        for rank, t in enumerate(ranked, start=1)
+    ]
+
+
+def _rank_key(joint: Joint, motion_id: str) -> Callable[[Technique], tuple[int, int, int, str]]:
+    motion = joint.motion(motion_id)
+    assert motion is not None
+    derived = derive_glide(joint, motion).glide
+
+    def key(t: Technique) -> tuple[int, int, int, str]:
+        specificity = 0 if t.glide == derived else 1 if t.glide == "distraction" else 2
+        return (
+            EVIDENCE_ORDER.index(t.evidence_level),
+            specificity,
+            t.motions.index(motion_id),
+            t.id,
+        )
+
+    return key
+
+
+def _suggestion(
+    catalogue: Catalogue,
+    technique: Technique,
+    *,
+    joint: Joint,
+    motion_id: str,
+    side: str | None,
+    why: list[str],
+    rule: PainRule,
+    rank: int,
+) -> Suggestion:
+    motion = joint.motion(motion_id)
+    assert motion is not None
+    derivation = derive_glide(joint, motion)
+    reasons = [*why, _glide_reason(technique, derivation.reason)]
+    reasons.append(f"{technique.name}: {EVIDENCE_WORDS[technique.evidence_level]}.")
+    frequency = frequency_for(catalogue, technique)
+    sources = sorted({*technique.evidence, joint.source, technique.dose.source, *frequency.sources})
+    return Suggestion(
+        rank=rank,
+        technique=technique.id,
+        name=technique.name,
+        joint=joint.id,
+        motion=motion_id,
+        side=side,
+        glide=technique.glide,
+        dose=dose_summary(technique.dose),
+        frequency=frequency,
+        pain_rule=rule,
+        precautions=list(technique.precautions),
+        reasons=reasons,
+        sources=sources,
+    )
+
+
+def _glide_reason(technique: Technique, derived_reason: str) -> str:
+    if technique.glide_exception:
+        return f"Glide: {technique.glide_reason} Exception to the rule: {technique.glide_exception}"
+    if technique.glide in ("distraction", "none"):
+        return f"{technique.glide_reason} (For reference: {derived_reason})"
+    return derived_reason
+
+
+def frequency_for(catalogue: Catalogue, technique: Technique) -> Frequency:
+    policy = catalogue.policy.frequency
+    per_week_min = max(policy.per_week_min, technique.dose.per_week_min)
+    per_week_max = max(per_week_min, technique.dose.per_week_max)
+    text = (
+        f"Every {policy.every_days_min}–{policy.every_days_max} days, at least "
+        f"{per_week_min} times a week: the gain from one session fades after about two days."
+    )
+    return Frequency(
+        policy.every_days_min,
+        policy.every_days_max,
+        per_week_min,
+        per_week_max,
+        text,
+        sorted({*policy.carry_over, technique.dose.source}),
+    )
+
+
+def dose_summary(dose: Dose) -> dict[str, object]:
+    return {
+        "style": dose.style,
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "seconds": dose.seconds,
+        "pace_seconds": dose.pace_seconds,
+        "rest_seconds": dose.rest_seconds,
+        "per_week_min": dose.per_week_min,
+        "per_week_max": dose.per_week_max,
+        "text": dose_text(dose),
+        "source": dose.source,
+        "grade": dose.grade,
+    }
+
+
+def dose_text(dose: Dose) -> str:
+    sets = f"{dose.sets} set{'s' if dose.sets > 1 else ''}"
+    if dose.style == "oscillation":
+        body = f"{sets} of {dose.seconds} s, one slow oscillation every {dose.pace_seconds:g} s"
+    elif dose.style == "hold" and dose.reps == 1:
+        holds = f"{dose.sets} hold{'s' if dose.sets > 1 else ''}"
+        rest = f"; rest {dose.rest_seconds} s between holds" if dose.rest_seconds else ""
+        return f"{holds} of {dose.seconds} s{rest}"
+    elif dose.style == "hold":
+        body = f"{sets} of {dose.reps} holds of {dose.seconds} s"
+    else:
+        pause = f", pausing {dose.seconds} s at the end of the range" if dose.seconds else ""
+        body = f"{sets} of {dose.reps} repetitions{pause}"
+    rest = f"; rest {dose.rest_seconds} s between sets" if dose.rest_seconds else ""
+    return body + rest

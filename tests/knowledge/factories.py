@@ -1,0 +1,33 @@
+"""Small builders for synthetic catalogue records, so rule tests control every number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selfmob.knowledge.schema import RomTest
+
+SOURCE = {"source": "powden2015", "grade": "V"}
+
+
+def rom_test(**overrides: Any) -> RomTest:
+    data: dict[str, Any] = {
+        "id": "synthetic-test",
+        "name": "Synthetic lunge",
+        "joint": "talocrural",
+        "motion": "dorsiflexion",
+        "unit": "cm",
+        "instruments": ["tape-measure"],
+        "position": "Standing lunge facing a wall.",
+        "protocol": ["Step one.", "Step two.", "Step three."],
+        "self_testable": True,
+        "self_test_note": "Easy at home.",
+        "cutoff": {"value": 10.0, "basis": "a test cut-off", **SOURCE},
+        "physiological_range": {"min": 0, "max": 30, **SOURCE},
+        "error": {"mdc": 1.6, "level": "95", "context": "test context", **SOURCE},
+    }
+    data.update(overrides)
+    return RomTest.model_validate(data)
+
+
+def norm(mean: float, **stratum: Any) -> dict[str, Any]:
+    return {"mean": mean, "stratum": stratum, "mode": "active", "method": "tape", **SOURCE}
