@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfmob.knowledge.schema import RomTest
+from selfmob.knowledge.schema import RomTest, validate
 
 SOURCE = {"source": "powden2015", "grade": "V"}
 
@@ -26,7 +26,7 @@ def rom_test(**overrides: Any) -> RomTest:
         "error": {"mdc": 1.6, "level": "95", "context": "test context", **SOURCE},
     }
     data.update(overrides)
-    return RomTest.model_validate(data)
+    return validate(RomTest, data)
 
 
 def norm(mean: float, **stratum: Any) -> dict[str, Any]:

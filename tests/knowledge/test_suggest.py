@@ -6,7 +6,7 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.assess import BLOCKED, NOT_SCREENED, assess
 from selfmob.knowledge.rules.suggest import EVIDENCE_ORDER, dose_text, suggest
-from selfmob.knowledge.schema import Dose
+from selfmob.knowledge.schema import Dose, SchemaError, validate
 from tests.knowledge.test_screen import all_no
 
 CATALOGUE = load_catalogue()
@@ -72,9 +72,7 @@ def test_an_unknown_joint_is_refused() -> None:
 
 def dose(style: str, **fields: float) -> Dose:
     base = {"sets": 3, "rest_seconds": 30, "per_week_min": 3, "per_week_max": 7}
-    return Dose.model_validate(
-        {"style": style, **base, **fields, "source": "powden2015", "grade": "M"}
-    )
+    return validate(Dose, {"style": style, **base, **fields, "source": "powden2015", "grade": "M"})
 
 
 @pytest.mark.parametrize(
@@ -99,7 +97,7 @@ def test_a_single_hold_per_set_reads_as_holds() -> None:
 
 
 def test_a_dose_missing_its_style_fields_is_refused() -> None:
-    with pytest.raises(ValueError, match="oscillation dose needs seconds, pace_seconds"):
+    with pytest.raises(SchemaError, match="oscillation dose needs seconds, pace_seconds"):
         dose("oscillation")
 
 

@@ -16,6 +16,7 @@ from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.screen import questions, screen
+from selfmob.knowledge.schema import as_dict
 
 BAD_FILE = "cannot read answers file {path}: {problem}"
 NOT_AN_OBJECT = "answers file {path} must hold a JSON object of question id to true or false"
@@ -100,7 +101,7 @@ def run_tests(args: argparse.Namespace) -> int:
     joints = joint_ids(catalogue, args.joint)
     tests = [t for t in catalogue.tests.values() if joints is None or t.joint in joints]
     if args.json:
-        print(render.dump([t.model_dump(mode="json") for t in tests]))
+        print(render.dump([as_dict(t) for t in tests]))
     else:
         print("\n".join(render.test_line(t) for t in tests))
     return 0
@@ -120,7 +121,7 @@ def run_techniques(args: argparse.Namespace) -> int:
         known = sorted({m.id for j in catalogue.joints.values() for m in j.motions})
         raise KnowledgeError(errors.UNKNOWN_MOTION.format(id=args.motion, known=", ".join(known)))
     if args.json:
-        print(render.dump([t.model_dump(mode="json") for t in chosen]))
+        print(render.dump([as_dict(t) for t in chosen]))
     else:
         print("\n".join(render.technique_line(t) for t in chosen))
     return 0
@@ -130,7 +131,7 @@ def run_technique(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     technique = catalogue.technique(args.id)
     if args.json:
-        data = technique.model_dump(mode="json")
+        data = as_dict(technique)
         data["references"] = render.references(catalogue, technique.evidence)
         print(render.dump(data))
     else:
@@ -180,7 +181,7 @@ def run_screen(args: argparse.Namespace) -> int:
         listed = questions(catalogue, neck=args.neck)
         if args.json:
             keys = ("id", "group", "text", "if_yes", "urgent")
-            print(render.dump([q.model_dump(include=set(keys)) for q in listed]))
+            print(render.dump([{k: getattr(q, k) for k in keys} for q in listed]))
         else:
             print("\n".join(f"{q.id:<30} [{q.group}] {q.text}" for q in listed))
         return 0

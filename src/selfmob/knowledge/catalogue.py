@@ -13,21 +13,22 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from selfmob.knowledge import errors
 from selfmob.knowledge.arthrokinematics import derive_glide, glide_agrees
 from selfmob.knowledge.errors import CatalogueError, KnowledgeError
 from selfmob.knowledge.schema import (
     Joint,
+    M,
     Motion,
     Policy,
     Question,
     Reference,
     RomTest,
+    SchemaError,
     Technique,
+    validate,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -36,8 +37,6 @@ REFERENCE_KEYS = frozenset(
 )
 # Keys whose numbers are not clinical claims and so need no source of their own.
 UNSOURCED_NUMBER_KEYS = frozenset({"age_min", "age_max"})
-
-M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -112,8 +111,8 @@ def _refs(path: Path) -> list[dict[str, Any]]:
 
 def _validate(model: type[M], data: object, where: str) -> M:
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
+        return validate(model, data)
+    except SchemaError as exc:
         ident = data.get("id", "?") if isinstance(data, dict) else "?"
         raise CatalogueError(f"{where}: record {ident!r} is invalid:\n{exc}") from exc
 

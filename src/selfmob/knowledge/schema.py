@@ -8,12 +8,13 @@ and `grade` (how well the number was checked: V, V2 or M, as in the clinical bri
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+import msgspec
+from msgspec import Meta, field
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")]
-Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")]
+Text = Annotated[str, Meta(min_length=3)]
 
 Grade = Literal["V", "V2", "M"]
 """V: checked in the cited source. V2: secondary source only. M: unverified default."""
@@ -26,7 +27,7 @@ Glide = Literal[
     "posterior", "anterior", "inferior", "superior", "volar", "dorsal", "medial", "lateral",
     "plantar", "distraction", "none",
 ]  # fmt: skip
-GLIDES: tuple[str, ...] = Glide.__args__  # type: ignore[attr-defined]
+GLIDES: tuple[str, ...] = get_args(Glide)
 
 Unit = Literal["deg", "cm"]
 Sex = Literal["f", "m"]
@@ -44,11 +45,31 @@ Method = Literal["oscillation", "sustained", "mwm", "active"]
 """How the force is applied. Grades I-IV only: there is deliberately no thrust (grade V)."""
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class SchemaError(ValueError):
+    """A record does not fit its model; the message names the field."""
 
 
-class Sourced(Model):
+M = TypeVar("M", bound="Model")
+
+
+class Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Records are immutable and reject unknown keys. msgspec rather than pydantic keeps
+    the command line fast: importing pydantic alone costs most of a 250 ms budget."""
+
+
+def validate(model: type[M], data: object) -> M:
+    try:
+        return msgspec.convert(data, type=model, strict=True)
+    except msgspec.ValidationError as exc:
+        raise SchemaError(str(exc)) from None
+
+
+def as_dict(record: Model) -> dict[str, object]:
+    data: dict[str, object] = msgspec.to_builtins(record)
+    return data
+
+
+class Sourced(Model, frozen=True, kw_only=True):
     """A number (or set of numbers) and where it comes from."""
 
     source: Id
@@ -59,26 +80,24 @@ class Sourced(Model):
         return self.grade == "V"
 
 
-class Reference(Model):
+class Reference(Model, frozen=True, kw_only=True):
     id: Id
     citation: Text
-    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
-    url: str | None = Field(default=None, pattern=r"^(https?://\S+|docs/\S+\.md(#[a-z0-9-]+)?)$")
+    doi: Annotated[str, Meta(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, Meta(pattern=r"^(https?://\S+|docs/\S+\.md(#[a-z0-9-]+)?)$")] | None = None
     grade: Grade
     note: str = ""
 
-    @model_validator(mode="after")
-    def _has_address(self) -> Self:
+    def __post_init__(self) -> None:
         if not (self.doi or self.url):
             raise ValueError(f"reference {self.id} needs a doi or a url")
-        return self
 
     @property
     def link(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else str(self.url)
 
 
-class Motion(Model):
+class Motion(Model, frozen=True, kw_only=True):
     id: Id
     name: Text
     roll: Direction | None = None
@@ -87,7 +106,7 @@ class Motion(Model):
     stated_reason: str | None = None
 
 
-class Joint(Sourced):
+class Joint(Sourced, frozen=True, kw_only=True):
     id: Id
     name: Text
     region: Region
@@ -97,10 +116,9 @@ class Joint(Sourced):
     concave: str | None = None
     rule: Literal["convex-moving", "concave-moving", "exception"]
     exception_reason: str | None = None
-    motions: list[Motion] = Field(min_length=1)
+    motions: Annotated[list[Motion], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _rule_is_complete(self) -> Self:
+    def __post_init__(self) -> None:
         if self.rule == "exception":
             if not self.exception_reason:
                 raise ValueError(f"joint {self.id}: an exception needs exception_reason")
@@ -113,15 +131,14 @@ class Joint(Sourced):
             missing = [m.id for m in self.motions if m.roll is None]
             if missing:
                 raise ValueError(f"joint {self.id}: give the roll direction for {missing}")
-        return self
 
     def motion(self, motion_id: str) -> Motion | None:
         return next((m for m in self.motions if m.id == motion_id), None)
 
 
-class Stratum(Model):
-    age_min: int | None = Field(default=None, ge=0, le=120)
-    age_max: int | None = Field(default=None, ge=0, le=120)
+class Stratum(Model, frozen=True, kw_only=True):
+    age_min: Annotated[int, Meta(ge=0, le=120)] | None = None
+    age_max: Annotated[int, Meta(ge=0, le=120)] | None = None
     sex: Sex | None = None
 
     def matches(self, age: float | None, sex: str | None) -> bool:
@@ -139,47 +156,45 @@ class Stratum(Model):
         return f"{sex} aged {self.age_min or 0}–{self.age_max or 'any'}"
 
 
-class Norm(Sourced):
+class Norm(Sourced, frozen=True, kw_only=True):
     mean: float
-    sd: float | None = Field(default=None, gt=0)
-    stratum: Stratum = Stratum()
+    sd: Annotated[float, Meta(gt=0)] | None = None
+    stratum: Stratum = field(default_factory=Stratum)
     mode: Mode
     method: Text
 
 
-class Cutoff(Sourced):
+class Cutoff(Sourced, frozen=True, kw_only=True):
     value: float
     basis: Text
 
 
-class MeasurementError(Sourced):
-    mdc: float = Field(gt=0)
+class MeasurementError(Sourced, frozen=True, kw_only=True):
+    mdc: Annotated[float, Meta(gt=0)]
     level: Literal["95", "90", "unstated"]
-    sem: float | None = Field(default=None, gt=0)
+    sem: Annotated[float, Meta(gt=0)] | None = None
     context: Text
 
 
-class Bounds(Sourced):
+class Bounds(Sourced, frozen=True, kw_only=True):
     min: float
     max: float
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
+    def __post_init__(self) -> None:
         if not (math.isfinite(self.min) and math.isfinite(self.max) and self.min < self.max):
             raise ValueError("physiological range must be finite with min < max")
-        return self
 
 
-class RomTest(Model):
+class RomTest(Model, frozen=True, kw_only=True):
     id: Id
     name: Text
     joint: Id
     motion: Id
     unit: Unit
     better: Literal["higher", "lower"] = "higher"
-    instruments: list[Instrument] = Field(min_length=1)
+    instruments: Annotated[list[Instrument], Meta(min_length=1)]
     position: Text
-    protocol: list[Text] = Field(min_length=3)
+    protocol: Annotated[list[Text], Meta(min_length=3)]
     self_testable: bool
     self_test_note: Text
     norms: list[Norm] = []
@@ -191,20 +206,19 @@ class RomTest(Model):
     references: list[Id] = []
 
 
-class Dose(Sourced):
+class Dose(Sourced, frozen=True, kw_only=True):
     """Default dose. `style` says how a set is paced, which the session timer follows."""
 
     style: Literal["oscillation", "hold", "repetitions"]
-    sets: int = Field(ge=1, le=10)
-    reps: int | None = Field(default=None, ge=1, le=30)
-    seconds: int | None = Field(default=None, ge=1, le=180)
-    pace_seconds: float | None = Field(default=None, gt=0, le=10)
-    rest_seconds: int = Field(ge=0, le=180)
-    per_week_min: int = Field(ge=1, le=21)
-    per_week_max: int = Field(ge=1, le=21)
+    sets: Annotated[int, Meta(ge=1, le=10)]
+    reps: Annotated[int, Meta(ge=1, le=30)] | None = None
+    seconds: Annotated[int, Meta(ge=1, le=180)] | None = None
+    pace_seconds: Annotated[float, Meta(gt=0, le=10)] | None = None
+    rest_seconds: Annotated[int, Meta(ge=0, le=180)]
+    per_week_min: Annotated[int, Meta(ge=1, le=21)]
+    per_week_max: Annotated[int, Meta(ge=1, le=21)]
 
-    @model_validator(mode="after")
-    def _style_is_complete(self) -> Self:
+    def __post_init__(self) -> None:
         need = {
             "oscillation": ("seconds", "pace_seconds"),
             "hold": ("reps", "seconds"),
@@ -215,32 +229,31 @@ class Dose(Sourced):
             raise ValueError(f"a {self.style} dose needs {', '.join(missing)}")
         if self.per_week_min > self.per_week_max:
             raise ValueError("per_week_min is above per_week_max")
-        return self
 
 
-class Technique(Model):
+class Technique(Model, frozen=True, kw_only=True):
     id: Id
     name: Text
     joint: Id
-    motions: list[Id] = Field(min_length=1)
+    motions: Annotated[list[Id], Meta(min_length=1)]
     glide: Glide
     glide_reason: Text
     glide_exception: str | None = None
     method: Method
-    equipment: list[Equipment] = Field(min_length=1)
+    equipment: Annotated[list[Equipment], Meta(min_length=1)]
     position: Text
-    steps: list[Text] = Field(min_length=3)
+    steps: Annotated[list[Text], Meta(min_length=3)]
     cues: list[Text] = []
     dose: Dose
-    progression: list[Text] = Field(min_length=1)
-    regression: list[Text] = Field(min_length=1)
-    precautions: list[Text] = Field(min_length=1)
-    contraindications: list[Text] = Field(min_length=1)
-    evidence: list[Id] = Field(min_length=1)
+    progression: Annotated[list[Text], Meta(min_length=1)]
+    regression: Annotated[list[Text], Meta(min_length=1)]
+    precautions: Annotated[list[Text], Meta(min_length=1)]
+    contraindications: Annotated[list[Text], Meta(min_length=1)]
+    evidence: Annotated[list[Id], Meta(min_length=1)]
     evidence_level: Literal["rct", "trial", "review", "case-series", "expert"]
 
 
-class Question(Sourced):
+class Question(Sourced, frozen=True, kw_only=True):
     id: Id
     text: Text
     group: Literal["general", "cervical"]
@@ -249,30 +262,30 @@ class Question(Sourced):
     advice: Text
 
 
-class PainPolicy(Sourced):
-    default_limit: int = Field(ge=0, le=10)
-    coach_min: int = Field(ge=0, le=10)
-    coach_max: int = Field(ge=0, le=10)
-    next_day_rise: int = Field(ge=1, le=10)
+class PainPolicy(Sourced, frozen=True, kw_only=True):
+    default_limit: Annotated[int, Meta(ge=0, le=10)]
+    coach_min: Annotated[int, Meta(ge=0, le=10)]
+    coach_max: Annotated[int, Meta(ge=0, le=10)]
+    next_day_rise: Annotated[int, Meta(ge=1, le=10)]
     next_day_source: Id
     next_day_grade: Grade
     references: list[Id] = []
 
 
-class FrequencyPolicy(Sourced):
-    every_days_min: int = Field(ge=1)
-    every_days_max: int = Field(ge=1)
-    per_week_min: int = Field(ge=1)
-    carry_over: list[Id] = Field(min_length=1)
+class FrequencyPolicy(Sourced, frozen=True, kw_only=True):
+    every_days_min: Annotated[int, Meta(ge=1)]
+    every_days_max: Annotated[int, Meta(ge=1)]
+    per_week_min: Annotated[int, Meta(ge=1)]
+    carry_over: Annotated[list[Id], Meta(min_length=1)]
 
 
-class FlagPolicy(Sourced):
-    no_gain_sessions: int = Field(ge=1)
-    falling_in_a_row: int = Field(ge=1)
-    silent_days: int = Field(ge=1)
+class FlagPolicy(Sourced, frozen=True, kw_only=True):
+    no_gain_sessions: Annotated[int, Meta(ge=1)]
+    falling_in_a_row: Annotated[int, Meta(ge=1)]
+    silent_days: Annotated[int, Meta(ge=1)]
 
 
-class Policy(Model):
+class Policy(Model, frozen=True, kw_only=True):
     pain: PainPolicy
     frequency: FrequencyPolicy
     flags: FlagPolicy
