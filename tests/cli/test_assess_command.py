@@ -63,11 +63,19 @@ def test_a_real_asymmetry_restricts_a_side_without_a_norm(run: Callable[..., Run
 
 
 def test_the_stratum_changes_the_threshold(run: Callable[..., Run]) -> None:
-    base = run("assess", "--test", "knee-flexion", "--left", "130", "--json").json()
+    base = run("assess", "--test", "elbow-flexion", "--left", "130", "--json").json()
     woman = run(
-        "assess", "--test", "knee-flexion", "--left", "130", "--age", "30", "--sex", "f", "--json"
+        "assess", "--test", "elbow-flexion", "--left", "130", "--age", "30", "--sex", "f", "--json"
     ).json()
-    assert base["sides"]["left"]["threshold"] != woman["sides"]["left"]["threshold"]
+    assert base["sides"]["left"]["status"] == "no_norm"
+    assert woman["sides"]["left"]["status"] == "restricted"
+    assert "women aged 20–44" in woman["sides"]["left"]["threshold"]["basis"]
+
+
+def test_a_straight_knee_is_never_restricted(run: Callable[..., Run]) -> None:
+    for age, sex in (("5", "f"), ("5", "m"), ("30", "f")):
+        argv = ["--test", "knee-extension", "--left", "0", "--age", age, "--sex", sex, "--json"]
+        assert run("assess", *argv).json()["sides"]["left"]["status"] == "within_normal"
 
 
 def test_without_answers_it_reminds_to_screen(run: Callable[..., Run]) -> None:
@@ -173,6 +181,9 @@ def test_text_output_lists_the_suggestions(run: Callable[..., Run]) -> None:
             "pain limit must be a whole number from 0 to 3",
         ),
         (["--left", "5"], "the following arguments are required: --test"),
+        (["--test", "wblt-distance", "--left", "1_0"], "not a finite number: '1_0'"),
+        (["--test", "wblt-distance", "--left", "9" * 400], "not a finite number: '9999"),
+        (["--test", "wblt-distance", "--left", "12", "--pain-limit", "9"], "from 0 to 3"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(
@@ -207,3 +218,26 @@ def test_a_missing_answers_file_exits_2(run: Callable[..., Run], tmp_path: Path)
     result = run("screen", "--answers", str(tmp_path / "missing.json"))
     assert result.code == 2
     assert "No such file or directory" in result.err
+
+
+def test_neck_techniques_are_withheld_without_a_screen(run: Callable[..., Run]) -> None:
+    data = run("assess", "--test", "cervical-flexion-rotation", "--left", "20", "--json").json()
+    assert data["sides"]["left"]["status"] == "restricted"
+    assert data["suggestions"] == []
+    assert "neck questions" in data["notes"][0]
+
+
+def test_neck_suggestions_show_their_contraindications(
+    run: Callable[..., Run], answers_file: Callable[..., Path]
+) -> None:
+    argv = ["--test", "cervical-flexion-rotation", "--left", "20"]
+    result = run("assess", *argv, "--answers", str(answers_file(neck=True)))
+    assert "Do not use when:" in result.out
+    data = run("assess", *argv, "--answers", str(answers_file(neck=True)), "--json").json()
+    assert data["suggestions"][0]["contraindications"]
+
+
+def test_long_bad_arguments_are_cut_short(run: Callable[..., Run]) -> None:
+    result = run("assess", "--test", "wblt-distance", "--left", "x" * 5000)
+    assert result.code == 2
+    assert len(result.err) < 200

@@ -78,3 +78,10 @@ def test_docs_catalogue_is_the_output_of_selfmob_evidence(run: Callable[..., Run
         encoding="utf-8"
     )
     assert run("evidence").out == committed, "run: selfmob evidence > docs/catalogue.md"
+
+
+def test_no_matching_technique_says_so(run: Callable[..., Run]) -> None:
+    result = run("techniques", "--joint", "ankle", "--motion", "abduction")
+    assert result.code == 0
+    assert result.out == ""
+    assert result.err == "no technique targets abduction at ankle\n"

@@ -54,10 +54,9 @@ def test_change_bad_input_exits_2(run: Callable[..., Run], argv: list[str], mess
 
 def test_screen_list_json_has_ids_and_text(run: Callable[..., Run]) -> None:
     data = run("screen", "--list", "--json").json()
-    assert data and all({"id", "text", "group", "if_yes"} <= q.keys() for q in data)
-    assert {q["group"] for q in data} == {"general"}
-    neck = run("screen", "--list", "--neck", "--json").json()
-    assert {q["group"] for q in neck} == {"general", "cervical"}
+    assert data
+    assert all({"id", "text", "group", "if_yes", "urgent"} <= q.keys() for q in data)
+    assert {q["group"] for q in data} == {"general", "cervical"}
 
 
 def test_screen_answers_give_a_verdict(
@@ -86,3 +85,44 @@ def test_tour_runs_the_loop(run: Callable[..., Run]) -> None:
     result = run("tour")
     assert result.code == 0
     assert "1. Screen for red flags" in result.out and "4. Re-test" in result.out
+
+
+def test_a_clear_screen_cites_the_frameworks(
+    run: Callable[..., Run], answers_file: Callable[..., Path]
+) -> None:
+    data = run("screen", "--answers", str(answers_file()), "--json").json()
+    assert data["verdict"] == "clear"
+    assert "finucane2020" in data["sources"]
+
+
+def test_a_neck_screen_needs_the_cervical_answers(
+    run: Callable[..., Run], answers_file: Callable[..., Path]
+) -> None:
+    result = run("screen", "--answers", str(answers_file()), "--neck")
+    assert result.code == 2
+    assert "cervical-dizziness" in result.err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"pregnancy": true, "pregnancy": false}', "question 'pregnancy' is answered twice"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+        ('{"pregnancy": ' + "9" * 5000 + "}", "cannot read answers file"),
+        ("", "cannot read answers file"),
+    ],
+)
+def test_hostile_answers_files_exit_2_without_a_traceback(
+    run: Callable[..., Run], answers_file: Callable[..., Path], content: str, message: str
+) -> None:
+    result = run("screen", "--answers", str(answers_file(content)))
+    assert result.code == 2
+    assert message in result.err
+    assert "Traceback" not in result.err
+    assert len(result.err) < 400
+
+
+def test_a_directory_is_not_an_answers_file(run: Callable[..., Run], tmp_path: Path) -> None:
+    result = run("screen", "--answers", str(tmp_path))
+    assert result.code == 2
+    assert "cannot read answers file" in result.err

@@ -16,6 +16,7 @@ def rom_test(**overrides: Any) -> RomTest:
         "joint": "talocrural",
         "motion": "dorsiflexion",
         "unit": "cm",
+        "mode": "active",
         "instruments": ["tape-measure"],
         "position": "Standing lunge facing a wall.",
         "protocol": ["Step one.", "Step two.", "Step three."],
@@ -26,6 +27,8 @@ def rom_test(**overrides: Any) -> RomTest:
         "error": {"mdc": 1.6, "level": "95", "context": "test context", **SOURCE},
     }
     data.update(overrides)
+    if data["cutoff"] is None:
+        data.setdefault("no_cutoff_reason", "none in this test")
     return validate(RomTest, data)
 
 

@@ -36,12 +36,33 @@ def test_a_coach_cutoff_overrides_the_default() -> None:
     assert result.threshold is not None and result.threshold.grade == "coach"
 
 
-def test_the_stratum_norm_minus_mdc_beats_the_default_cutoff() -> None:
-    test = rom_test(norms=[norm(14.0, sex="f", age_min=20, age_max=44), norm(30.0)])
+def test_the_more_lenient_of_cutoff_and_stratum_norm_applies() -> None:
+    test = rom_test(norms=[norm(11.0, sex="f", age_min=20, age_max=44), norm(30.0)])
+    limit = threshold(test, Person(age=30, sex="f"))
+    assert limit is not None
+    assert limit.value == pytest.approx(9.4)
+    assert "women aged 20–44" in limit.basis
+    strict_norm = rom_test(norms=[norm(14.0, sex="f", age_min=20, age_max=44)])
+    assert threshold(strict_norm, Person(age=30, sex="f")) == threshold(strict_norm, Person())
+
+
+def test_without_a_cutoff_the_stratum_norm_minus_mdc_applies() -> None:
+    test = rom_test(cutoff=None, norms=[norm(14.0, sex="f", age_min=20, age_max=44)])
     limit = threshold(test, Person(age=30, sex="f"))
     assert limit is not None
     assert limit.value == pytest.approx(12.4)
-    assert "women aged 20–44" in limit.basis
+    assert limit.basis.startswith("measurably worse than average")
+
+
+def test_norms_of_the_other_mode_never_set_a_threshold() -> None:
+    passive = norm(14.0) | {"mode": "passive"}
+    assert threshold(rom_test(cutoff=None, norms=[passive]), Person()) is None
+
+
+def test_fractional_ages_fall_in_their_whole_year_band() -> None:
+    test = rom_test(cutoff=None, norms=[norm(14.0, age_min=20, age_max=44)])
+    assert threshold(test, Person(age=44.9)) is not None
+    assert threshold(test, Person(age=19.99)) is None
 
 
 def test_a_person_outside_every_stratum_falls_back_to_the_cutoff() -> None:
@@ -113,5 +134,21 @@ def test_a_coach_mdc_overrides_the_catalogue_for_asymmetry() -> None:
 
 def test_lower_is_better_tests_flip_the_direction() -> None:
     test = rom_test(better="lower")
-    assert classify_side(test, "left", 10.1, Person()).status == "restricted"
+    result = classify_side(test, "left", 10.1, Person())
+    assert result.status == "restricted"
+    assert "is above the threshold" in result.reasons[0]
+    assert classify_side(test, "left", 10.0, Person()).status == "within_normal"
     assert classify_asymmetry(test, 12.0, 10.0).worse_side == "left"
+
+
+def test_lower_is_better_norms_add_the_mdc() -> None:
+    test = rom_test(better="lower", cutoff=None, norms=[norm(10.0)])
+    assert classify_side(test, "left", 9.0, Person()).status == "within_normal"
+    assert classify_side(test, "left", 11.7, Person()).status == "restricted"
+    limit = threshold(test, Person())
+    assert limit is not None
+    assert "plus the test's MDC" in limit.basis
+
+
+def test_minus_zero_reads_as_zero() -> None:
+    assert str(classify_side(rom_test(), "left", -0.0, Person()).value) == "0.0"

@@ -45,6 +45,7 @@ def test_an_urgent_answer_says_to_seek_care_today() -> None:
     result = screen(CATALOGUE, answers)
     assert result.urgent
     assert result.reasons[0] == URGENT_MESSAGE
+    assert "Do not start self-mobilization" in URGENT_MESSAGE
 
 
 def test_neck_screens_include_the_cervical_questions() -> None:

@@ -121,3 +121,22 @@ def test_assess_goes_ahead_with_caution() -> None:
     result = assess(CATALOGUE, "wrist-extension", left=20, answers=answers)
     assert result.screen is not None and result.screen.verdict == "caution"
     assert result.suggestions
+
+
+def test_the_frequency_follows_the_technique_schedule() -> None:
+    peanut = CATALOGUE.technique("thoracic-peanut-mobilization")
+    found = suggest(CATALOGUE, joint_id="thoracic", motion_id="extension", side=None, why=[])
+    s = next(x for x in found if x.technique == peanut.id)
+    low = max(peanut.dose.per_week_min, CATALOGUE.policy.frequency.per_week_min)
+    assert s.frequency.per_week_min == low
+    assert s.frequency.text.startswith(f"{low} ")
+
+
+def test_suggestions_carry_contraindications() -> None:
+    s = suggest(CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[])[0]
+    assert s.contraindications == CATALOGUE.technique(s.technique).contraindications
+
+
+def test_an_invalid_pain_limit_is_refused_even_when_nothing_is_restricted() -> None:
+    with pytest.raises(KnowledgeError, match="from 0 to 3"):
+        assess(CATALOGUE, "wrist-extension", left=80, pain_limit=7)

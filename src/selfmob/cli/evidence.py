@@ -63,7 +63,7 @@ def _tests(catalogue: Catalogue) -> str:
         [
             f"`{t.id}`",
             t.name,
-            t.unit,
+            f"{t.unit}, {t.mode}",
             _cutoff(t),
             _norms(t),
             _error(t, t.error),
@@ -72,20 +72,34 @@ def _tests(catalogue: Catalogue) -> str:
         ]
         for t in catalogue.tests.values()
     ]
-    head = ["id", "test", "unit", "cut-off", "norms", "MDC (change)", "MDC (left-right)", "self"]
+    head = [
+        "id",
+        "test",
+        "unit, mode",
+        "cut-off",
+        "norms",
+        "MDC (change)",
+        "MDC (left-right)",
+        "self",
+    ]
     return "\n## ROM tests\n\n" + _table(head, rows)
 
 
 def _cutoff(test: RomTest) -> str:
     c = test.cutoff
-    return f"< {fmt(c.value, test.unit)} {_cite(c.source, c.grade)}" if c else "none"
+    return (
+        f"< {fmt(c.value, test.unit)} {_cite(c.source, c.grade)}"
+        if c
+        else f"none: {test.no_cutoff_reason}"
+    )
 
 
 def _norms(test: RomTest) -> str:
     if not test.norms:
         return "none"
     return "; ".join(
-        f"{fmt(n.mean, test.unit)} {n.stratum.label} {_cite(n.source, n.grade)}" for n in test.norms
+        f"{fmt(n.mean, test.unit)} {n.stratum.label}, {n.mode} {_cite(n.source, n.grade)}"
+        for n in test.norms
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +21,29 @@ from selfmob.knowledge.schema import as_dict
 
 BAD_FILE = "cannot read answers file {path}: {problem}"
 NOT_AN_OBJECT = "answers file {path} must hold a JSON object of question id to true or false"
+DUPLICATE_ANSWER = "question {id!r} is answered twice"
+NO_MATCH = "no technique targets {what}"
+SHOWN = 40  # characters of a bad argument echoed back
 
 
 def number(text: str) -> float:
     """An argparse type: a finite number (NaN and infinity are refused)."""
+    shown = repr(text if len(text) <= SHOWN else text[:SHOWN] + "…")
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number: {shown}") from None
+    if not math.isfinite(value) or "_" in text:
+        raise argparse.ArgumentTypeError(f"not a finite number: {shown}")
     return value
 
 
 def whole(text: str) -> int:
     try:
-        return int(text)
+        return int(text[:SHOWN])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        shown = repr(text if len(text) <= SHOWN else text[:SHOWN] + "…")
+        raise argparse.ArgumentTypeError(f"not a whole number: {shown}") from None
 
 
 def register(commands: Any) -> None:
@@ -75,9 +81,13 @@ def register(commands: Any) -> None:
 
     p = commands.add_parser("screen", help="the red-flag screen")
     mode = p.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--list", action="store_true", help="list the questions with their ids")
+    mode.add_argument("--list", action="store_true", help="list every question with its group")
     mode.add_argument("--answers", type=Path, help='JSON file: {"question_id": true|false}')
-    p.add_argument("--neck", action="store_true", help="include the neck (cervical) questions")
+    p.add_argument(
+        "--neck",
+        action="store_true",
+        help="the screen is for a neck technique: require the cervical answers",
+    )
     _json_flag(p, run_screen)
 
 
@@ -110,19 +120,21 @@ def run_tests(args: argparse.Namespace) -> int:
 def run_techniques(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     joints = joint_ids(catalogue, args.joint)
+    motions = {m.id for j in catalogue.joints.values() for m in j.motions}
+    if args.motion and args.motion not in motions:
+        known = ", ".join(sorted(motions))
+        raise KnowledgeError(errors.UNKNOWN_MOTION.format(id=args.motion, known=known))
     chosen = [
         t
         for t in catalogue.techniques.values()
         if (joints is None or t.joint in joints) and (args.motion in (None, *t.motions))
     ]
-    if args.motion and not any(
-        args.motion in {m.id for m in j.motions} for j in catalogue.joints.values()
-    ):
-        known = sorted({m.id for j in catalogue.joints.values() for m in j.motions})
-        raise KnowledgeError(errors.UNKNOWN_MOTION.format(id=args.motion, known=", ".join(known)))
+    if not chosen:
+        what = " at ".join(x for x in (args.motion, args.joint) if x)
+        print(NO_MATCH.format(what=what), file=sys.stderr)
     if args.json:
         print(render.dump([as_dict(t) for t in chosen]))
-    else:
+    elif chosen:
         print("\n".join(render.technique_line(t) for t in chosen))
     return 0
 
@@ -178,7 +190,7 @@ def run_change(args: argparse.Namespace) -> int:
 def run_screen(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     if args.list:
-        listed = questions(catalogue, neck=args.neck)
+        listed = questions(catalogue, neck=True)
         if args.json:
             keys = ("id", "group", "text", "if_yes", "urgent")
             print(render.dump([{k: getattr(q, k) for k in keys} for q in listed]))
@@ -196,10 +208,30 @@ def run_screen(args: argparse.Namespace) -> int:
 
 def read_answers(path: Path) -> dict[str, object]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise KnowledgeError(BAD_FILE.format(path=path, problem=problem), field="answers") from None
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
+    except KnowledgeError:
+        raise
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise KnowledgeError(
+            BAD_FILE.format(path=path, problem=_problem(exc)), field="answers"
+        ) from None
     if not isinstance(data, dict):
         raise KnowledgeError(NOT_AN_OBJECT.format(path=path), field="answers")
     return data
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for key, value in pairs:
+        if key in data:
+            raise KnowledgeError(DUPLICATE_ANSWER.format(id=key), field="answers")
+        data[key] = value
+    return data
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, RecursionError):
+        return "the JSON is nested too deeply"
+    return str(exc)[:200]

@@ -14,6 +14,7 @@ from selfmob.knowledge.rules.measures import fmt
 from selfmob.knowledge.schema import RomTest, Technique
 
 WIDTH = 88
+NECK_JOINTS = frozenset({"atlantoaxial"})
 
 
 def dump(data: object) -> str:
@@ -142,13 +143,11 @@ def assessment_text(result: Assessment) -> str:
         lines += ["", "Suggested self-mobilizations:"]
     for s in result.suggestions:
         lines.append(f"  {s.rank}. [{s.side}] {s.name} ({s.technique}), glide {s.glide}")
-        lines.append(wrap(f"Dose: {s.dose['text']}.", "     "))
+        lines.append(wrap(f"Dose: {s.dose['text']}. {s.frequency.text}", "     "))
+        if s.joint in NECK_JOINTS:
+            lines.append(wrap(f"Do not use when: {'; '.join(s.contraindications)}", "     "))
     if result.suggestions:
-        first = result.suggestions[0]
-        lines += [
-            "",
-            wrap(f"How often: {first.frequency.text}", ""),
-            wrap(f"Pain: {first.pain_rule.during}", ""),
-        ]
-        lines.append(wrap(first.pain_rule.next_day, "  "))
+        rule = result.suggestions[0].pain_rule
+        lines += ["", wrap(f"Pain: {rule.during} {rule.next_day}", "")]
+        lines.append(wrap("Full card, with precautions: selfmob technique ID", ""))
     return "\n".join(lines)

@@ -75,10 +75,6 @@ class Sourced(Model, frozen=True, kw_only=True):
     source: Id
     grade: Grade
 
-    @property
-    def verified(self) -> bool:
-        return self.grade == "V"
-
 
 class Reference(Model, frozen=True, kw_only=True):
     id: Id
@@ -86,7 +82,6 @@ class Reference(Model, frozen=True, kw_only=True):
     doi: Annotated[str, Meta(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[str, Meta(pattern=r"^(https?://\S+|docs/\S+\.md(#[a-z0-9-]+)?)$")] | None = None
     grade: Grade
-    note: str = ""
 
     def __post_init__(self) -> None:
         if not (self.doi or self.url):
@@ -144,9 +139,10 @@ class Stratum(Model, frozen=True, kw_only=True):
     def matches(self, age: float | None, sex: str | None) -> bool:
         if self.sex is not None and sex != self.sex:
             return False
-        if self.age_min is not None and (age is None or age < self.age_min):
+        years = None if age is None else math.floor(age)  # age bands are in whole years
+        if self.age_min is not None and (years is None or years < self.age_min):
             return False
-        return not (self.age_max is not None and (age is None or age > self.age_max))
+        return not (self.age_max is not None and (years is None or years > self.age_max))
 
     @property
     def label(self) -> str:
@@ -191,6 +187,8 @@ class RomTest(Model, frozen=True, kw_only=True):
     joint: Id
     motion: Id
     unit: Unit
+    mode: Mode
+    """Active or passive: only norms of the same mode set a threshold."""
     better: Literal["higher", "lower"] = "higher"
     instruments: Annotated[list[Instrument], Meta(min_length=1)]
     position: Text
@@ -199,11 +197,16 @@ class RomTest(Model, frozen=True, kw_only=True):
     self_test_note: Text
     norms: list[Norm] = []
     cutoff: Cutoff | None = None
+    no_cutoff_reason: Text | None = None
     physiological_range: Bounds
     error: MeasurementError
     asymmetry_error: MeasurementError | None = None
     notes: list[Text] = []
     references: list[Id] = []
+
+    def __post_init__(self) -> None:
+        if (self.cutoff is None) == (self.no_cutoff_reason is None):
+            raise ValueError(f"test {self.id}: give either a cutoff or no_cutoff_reason")
 
 
 class Dose(Sourced, frozen=True, kw_only=True):

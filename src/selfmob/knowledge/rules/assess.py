@@ -16,11 +16,16 @@ from selfmob.knowledge.rules.measures import (
     classify_asymmetry,
     classify_side,
 )
+from selfmob.knowledge.rules.pain import checked_limit
 from selfmob.knowledge.rules.screen import ScreenResult, screen
 from selfmob.knowledge.rules.suggest import Suggestion, suggest
 from selfmob.knowledge.schema import RomTest
 
 NOT_SCREENED = "Not screened yet: answer the red-flag questions (selfmob screen) before starting."
+NECK_NOT_SCREENED = (
+    "No neck techniques without the red-flag screen, including the neck questions: "
+    "answer them first (selfmob screen --list, then assess with --answers)."
+)
 BLOCKED = "No techniques suggested: the red-flag screen says to see a professional first."
 
 
@@ -49,6 +54,7 @@ def assess(
     test = catalogue.test(test_id)
     person = person or Person()
     checked_mdc(mdc)
+    checked_limit(catalogue.policy, pain_limit)
     values = {side: v for side, v in (("left", left), ("right", right)) if v is not None}
     if not values:
         raise KnowledgeError(errors.NO_SIDES, field="left")
@@ -61,6 +67,8 @@ def assess(
     result = screen(catalogue, answers, neck=neck) if answers is not None else None
     if result is not None and result.verdict == "refer":
         return Assessment(test, sides, asymmetry, [], result, [BLOCKED])
+    if result is None and neck:
+        return Assessment(test, sides, asymmetry, [], None, [NECK_NOT_SCREENED])
     suggestions = _suggestions(catalogue, test, sides, pain_limit)
     notes = [] if result is not None else [NOT_SCREENED]
     return Assessment(test, sides, asymmetry, suggestions, result, notes)

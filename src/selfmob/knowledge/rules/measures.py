@@ -1,12 +1,12 @@
 """Classify measured values: against the norm for the person, and left against right.
 
-Thresholds, in order of precedence:
-1. a cut-off the coach set (an override);
-2. the normative mean for the person's age-and-sex stratum minus the test's MDC
-   ("measurably below the average of healthy people like you");
-3. the test's default cut-off (a configurable default, labelled with its grade);
-4. an unstratified normative mean minus the MDC.
-With none of these the side is `no_norm`. A value exactly at the threshold is within normal.
+The threshold for a side is the cut-off the coach set, if any. Otherwise it is the more
+lenient of two defaults, where they exist:
+- the test's default cut-off (labelled with its grade: a configurable default when weak);
+- the normative mean for the person's age-and-sex stratum (or an unstratified mean), of the
+  same mode as the test (active or passive), minus the test's MDC: "measurably below the
+  average of healthy people like you". Norms of the other mode are never used.
+With neither, the side is `no_norm`. A value exactly at the threshold is within normal.
 
 A left-right difference is real when it exceeds the MDC (equal counts as within error); the
 worse side of a real difference is restricted by asymmetry even where no norm exists.
@@ -84,13 +84,13 @@ def checked_value(test: RomTest, value: float, *, field_name: str) -> float:
         message = errors.OUT_OF_RANGE.format(
             field=field_name,
             value=value,
-            unit=_unit_word(test.unit),
+            unit=test.unit,
             low=bounds.min,
             high=bounds.max,
             test=test.id,
         )
         raise KnowledgeError(message, field=field_name)
-    return float(value)
+    return float(value) + 0.0  # +0.0 turns -0.0 into 0.0
 
 
 def checked_mdc(mdc: float | None) -> float | None:
@@ -99,16 +99,12 @@ def checked_mdc(mdc: float | None) -> float | None:
     return mdc
 
 
-def _unit_word(unit: str) -> str:
-    return "deg" if unit == "deg" else unit
-
-
 def stratum_norm(test: RomTest, person: Person) -> Norm | None:
-    """The most specific normative value whose stratum matches the person, if any."""
-    matching = [n for n in test.norms if n.stratum.matches(person.age, person.sex)]
-    if not matching:
-        return None
-    return max(matching, key=_specificity)
+    """The most specific norm of the test's mode whose stratum matches the person."""
+    matching = [
+        n for n in test.norms if n.mode == test.mode and n.stratum.matches(person.age, person.sex)
+    ]
+    return max(matching, key=_specificity) if matching else None
 
 
 def _specificity(norm: Norm) -> int:
@@ -117,29 +113,39 @@ def _specificity(norm: Norm) -> int:
 
 
 def threshold(test: RomTest, person: Person, *, cutoff: float | None = None) -> Threshold | None:
-    mdc = test.error.mdc
     if cutoff is not None:
         value = checked_value(test, cutoff, field_name="cutoff")
         return Threshold(value, "the cut-off set by the coach", (), "coach")
+    options = [t for t in (_cutoff_threshold(test), _norm_threshold(test, person)) if t]
+    if not options:
+        return None
+    lenient = min if test.better == "higher" else max
+    return lenient(options, key=lambda t: t.value)
+
+
+def _cutoff_threshold(test: RomTest) -> Threshold | None:
+    c = test.cutoff
+    return Threshold(c.value, c.basis, (c.source,), c.grade) if c else None
+
+
+def _norm_threshold(test: RomTest, person: Person) -> Threshold | None:
     norm = stratum_norm(test, person)
-    if norm is not None and _specificity(norm) > 0:
-        return _norm_threshold(test, norm, mdc)
-    if test.cutoff is not None:
-        c = test.cutoff
-        return Threshold(c.value, c.basis, (c.source,), c.grade)
-    if norm is not None:
-        return _norm_threshold(test, norm, mdc)
-    return None
-
-
-def _norm_threshold(test: RomTest, norm: Norm, mdc: float) -> Threshold:
-    value = round(norm.mean - mdc, PRECISION)
+    if norm is None:
+        return None
+    mdc = test.error.mdc
+    sign, word = (-1, "minus") if test.better == "higher" else (1, "plus")
+    value = round(norm.mean + sign * mdc, PRECISION)
     basis = (
-        f"the mean of {fmt(norm.mean, test.unit)} for {norm.stratum.label} "
-        f"({norm.mode}, {norm.method}) minus the test's MDC of {fmt(mdc, test.unit)}"
+        f"measurably worse than average: the mean of {fmt(norm.mean, test.unit)} for "
+        f"{norm.stratum.label} ({norm.mode}, {norm.method}) {word} the test's MDC of "
+        f"{fmt(mdc, test.unit)}"
     )
-    grade = "V" if norm.grade == "V" and test.error.grade == "V" else "M"
-    return Threshold(value, basis, (norm.source, test.error.source), grade)
+    sources = tuple(dict.fromkeys((norm.source, test.error.source)))
+    return Threshold(value, basis, sources, weaker(norm.grade, test.error.grade))
+
+
+def weaker(*grades: str) -> str:
+    return max(grades, key=("V", "V2", "M").index)
 
 
 def classify_side(
@@ -151,9 +157,14 @@ def classify_side(
     if limit is None:
         reason = f"{side.capitalize()} {shown}: no norm or cut-off for this test and person."
         return SideResult(side, value, "no_norm", None, [reason])
-    below = _worse(test, value, limit.value)
-    status: Status = "restricted" if below else "within_normal"
-    relation = "below" if below else "at or above"
+    worse = _worse(test, value, limit.value)
+    status: Status = "restricted" if worse else "within_normal"
+    relation = {
+        ("higher", True): "below",
+        ("higher", False): "at or above",
+        ("lower", True): "above",
+        ("lower", False): "at or below",
+    }[(test.better, worse)]
     grade_note = "" if limit.grade in ("V", "coach") else f" [grade {limit.grade}]"
     reason = (
         f"{side.capitalize()} {shown} is {relation} the threshold of "

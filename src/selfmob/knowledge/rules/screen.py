@@ -21,7 +21,9 @@ REFER_MESSAGE = (
     "Do not start self-mobilization. Please see a doctor or physiotherapist about the "
     "answers below before going on."
 )
-URGENT_MESSAGE = "Some answers need urgent care: seek medical help today."
+URGENT_MESSAGE = (
+    "Do not start self-mobilization. Some answers need urgent care: seek medical help today."
+)
 CAUTION_MESSAGE = (
     "Self-mobilization may start with the precautions below; make sure your coach knows."
 )
@@ -54,7 +56,7 @@ def screen(
         verdict = "refer"
     elif positive:
         verdict = "caution"
-    return _result(verdict, positive)
+    return _result(verdict, positive, questions(catalogue, neck=neck))
 
 
 def _check_answers(catalogue: Catalogue, answers: Mapping[str, object]) -> None:
@@ -67,7 +69,7 @@ def _check_answers(catalogue: Catalogue, answers: Mapping[str, object]) -> None:
             raise KnowledgeError(message, field="answers")
 
 
-def _result(verdict: Verdict, positive: list[Question]) -> ScreenResult:
+def _result(verdict: Verdict, positive: list[Question], asked: list[Question]) -> ScreenResult:
     urgent = any(q.urgent and q.if_yes == "refer" for q in positive)
     reasons: list[str] = []
     if verdict == "refer":
@@ -78,5 +80,5 @@ def _result(verdict: Verdict, positive: list[Question]) -> ScreenResult:
         reasons.append("No red flags: self-mobilization may start.")
     order = sorted(positive, key=lambda q: (q.if_yes != "refer", not q.urgent))
     reasons += [f"{q.text} Yes ({q.if_yes}): {q.advice}" for q in order]
-    sources = sorted({q.source for q in positive})
+    sources = sorted({q.source for q in positive or asked})
     return ScreenResult(verdict, urgent, reasons, [q.id for q in order], sources)

@@ -48,6 +48,7 @@ class Suggestion:
     frequency: Frequency
     pain_rule: PainRule
     precautions: list[str]
+    contraindications: list[str]
     reasons: list[str]
     sources: list[str] = field(default_factory=list)
 
@@ -119,6 +120,7 @@ def _suggestion(
         frequency=frequency,
         pain_rule=rule,
         precautions=list(technique.precautions),
+        contraindications=list(technique.contraindications),
         reasons=reasons,
         sources=sources,
     )
@@ -137,8 +139,8 @@ def frequency_for(catalogue: Catalogue, technique: Technique) -> Frequency:
     per_week_min = max(policy.per_week_min, technique.dose.per_week_min)
     per_week_max = max(per_week_min, technique.dose.per_week_max)
     text = (
-        f"Every {policy.every_days_min}–{policy.every_days_max} days, at least "
-        f"{per_week_min} times a week: the gain from one session fades after about two days."
+        f"{_times(per_week_min, per_week_max)} a week, ideally every {policy.every_days_min}–"
+        f"{policy.every_days_max} days: the gain from one session fades after about two days."
     )
     return Frequency(
         policy.every_days_min,
@@ -148,6 +150,14 @@ def frequency_for(catalogue: Catalogue, technique: Technique) -> Frequency:
         text,
         sorted({*policy.carry_over, technique.dose.source}),
     )
+
+
+def _times(low: int, high: int) -> str:
+    if low == high:
+        return f"{low} times"
+    if high > 7:
+        return f"{low} to {high} times (up to twice a day)"
+    return f"{low} to {high} times"
 
 
 def dose_summary(dose: Dose) -> dict[str, object]:
