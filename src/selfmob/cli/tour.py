@@ -13,7 +13,7 @@ from selfmob.knowledge.rules.measures import Person
 
 TEST = "wblt-distance"
 LEFT, RIGHT = 11.5, 7.0
-BEFORE, AFTER = 7.0, 8.5
+BEFORE, AFTER = 7.0, 9.5
 
 
 def register(commands: Any) -> None:
@@ -29,7 +29,8 @@ def run_tour(args: argparse.Namespace) -> int:
     )
     _step(1, "Screen for red flags", "selfmob screen --list; selfmob screen --answers FILE")
     print(render.wrap(f"All {len(answers)} general questions answered no: the screen is clear."))
-    _step(2, "Test both sides", f"selfmob assess --test {TEST} --left {LEFT} --right {RIGHT}")
+    command = f"selfmob assess --test {TEST} --left {LEFT} --right {RIGHT} --age 34 --sex f"
+    _step(2, "Test both sides", f"{command} --answers answers.json")
     print(render.assessment_text(result))
     top = result.suggestions[0]
     _step(3, "Read the top technique", f"selfmob technique {top.technique}")
