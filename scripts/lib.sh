@@ -41,3 +41,23 @@ ensure_python_env() {
 }
 
 uvrun() { python3 -m uv run --locked --quiet "$@"; }
+
+# ensure_postgres: a PostgreSQL 15 server on 127.0.0.1:5432 with a `selfmob` role that may
+# create databases; prints its DATABASE_URL. Installs and starts it as root (no systemd).
+# Elsewhere, set SELFMOB_TEST_DATABASE_URL to a server you run.
+ensure_postgres() {
+  if [ -n "${SELFMOB_TEST_DATABASE_URL:-}" ]; then echo "$SELFMOB_TEST_DATABASE_URL"; return 0; fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "PostgreSQL tests need root (to install and start PostgreSQL 15) or SELFMOB_TEST_DATABASE_URL" >&2
+    return 1
+  fi
+  ensure_debian_packages postgresql-15 >&2
+  pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx 15/main || pg_createcluster 15 main --port 5432 >&2
+  pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start >&2
+  for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
+  su postgres -c "psql -v ON_ERROR_STOP=1 -q" >&2 <<'SQL'
+DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='selfmob') THEN
+  CREATE ROLE selfmob LOGIN PASSWORD 'selfmob' CREATEDB; END IF; END$$;
+SQL
+  echo "postgres://selfmob:selfmob@127.0.0.1:5432/selfmob"
+}

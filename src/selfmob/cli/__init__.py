@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from selfmob.cli import evidence, knowledge, tour
+    from selfmob.cli import evidence, knowledge, tour, web
 
     parser = Parser(
         prog="selfmob",
@@ -32,6 +32,7 @@ def build_parser() -> Parser:
     knowledge.register(commands)
     tour.register(commands)
     evidence.register(commands)
+    web.register(commands)
     return parser
 
 

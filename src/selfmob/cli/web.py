@@ -1,0 +1,56 @@
+"""Web commands: `manage` (any Django command), `serve`. Django is imported only here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("manage", help="run a Django management command (migrate, ...)")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
+    p.set_defaults(handler=run_manage)
+
+    p = commands.add_parser("serve", help="migrate, then serve the web app with gunicorn")
+    p.add_argument("--bind", default=DEFAULT_BIND, help=f"address:port (default {DEFAULT_BIND})")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    p.set_defaults(handler=run_serve)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "selfmob.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["selfmob manage", *args.args])
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    argv = [
+        sys.executable, "-m", "gunicorn", "selfmob.wsgi:application",
+        "--bind", args.bind, "--workers", str(args.workers), "--no-control-socket",
+        "--access-logfile", "-",
+    ]  # fmt: skip
+    print(f"selfmob: serving on http://{args.bind}", file=sys.stderr)
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover - execv does not return

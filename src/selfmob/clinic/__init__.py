@@ -1,0 +1,1 @@
+"""The web app's domain: accounts, clients, screening, assessments, plans and sessions."""

@@ -1,0 +1,34 @@
+"""One access helper per resource. Outsiders get 404: existence is never revealed."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from selfmob.clinic.models import Client, PlanItem, User
+
+
+def _parse(value: object) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("not found") from None
+
+
+def get_client_for_user(user: User, client_id: object) -> Client:
+    """The owner coach, or the client (including a solo user) themself."""
+    if not user.is_authenticated:
+        raise Http404("not found")
+    client = Client.objects.filter(id=_parse(client_id)).first()
+    if client is None or user.id not in (client.coach_id, client.user_id):
+        raise Http404("not found")
+    return client
+
+
+def get_plan_item_for_user(user: User, item_id: object) -> PlanItem:
+    item = PlanItem.objects.select_related("plan__client").filter(id=_parse(item_id)).first()
+    if item is None:
+        raise Http404("not found")
+    get_client_for_user(user, item.plan.client_id)
+    return item

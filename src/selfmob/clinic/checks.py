@@ -1,0 +1,28 @@
+"""Production fails closed: with DEBUG off, a real secret and explicit hosts are required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+from selfmob.settings import DEV_SECRET_KEY
+
+WEAK_SECRET = "SELFMOB_SECRET_KEY must be set to a long random value when DEBUG is off."
+NO_HOSTS = "SELFMOB_ALLOWED_HOSTS must list this site's host names when DEBUG is off."
+WILDCARD_HOST = "SELFMOB_ALLOWED_HOSTS must not contain '*' when DEBUG is off."
+
+
+@register("security", deploy=False)
+def production_fails_closed(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.DEBUG:
+        return []
+    errors: list[CheckMessage] = []
+    if settings.SECRET_KEY == DEV_SECRET_KEY or len(settings.SECRET_KEY) < 50:
+        errors.append(Error(WEAK_SECRET, id="selfmob.E001"))
+    if not settings.ALLOWED_HOSTS:
+        errors.append(Error(NO_HOSTS, id="selfmob.E002"))
+    if "*" in settings.ALLOWED_HOSTS:
+        errors.append(Error(WILDCARD_HOST, id="selfmob.E003"))
+    return errors

@@ -1,0 +1,242 @@
+"""Tables of the self-mobilization loop. Public ids are UUIDs; logic lives in services.
+
+History is append-only where it matters: a logged session copies the technique, test, side,
+pain limit and MDC it was logged against, so editing a plan never rewrites the past.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.COACH)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        COACH = "coach", "Coach"
+        CLIENT = "client", "Client"
+        SOLO = "solo", "Solo user"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Client(models.Model):
+    """A person doing self-mobilization; `coach` is empty for a solo user."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "f", "Female"
+        MALE = "m", "Male"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    coach = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="clients"
+    )
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_record"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["coach", "email"], name="one_client_per_email_per_coach"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invite(models.Model):
+    """A single-use, expiring link for a client to set a password. Only a hash is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Screening(models.Model):
+    class Verdict(models.TextChoices):
+        CLEAR = "clear"
+        CAUTION = "caution"
+        REFER = "refer"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="screenings")
+    answers = models.JSONField()
+    neck = models.BooleanField(default=False)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    urgent = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+
+class Clearance(models.Model):
+    """A coach's recorded decision that a `refer` screening was seen by a professional."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="clearance")
+    cleared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Assessment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
+    measured_on = models.DateField()
+    measured_by = models.CharField(max_length=120)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-measured_on", "-created_at"]
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class Measurement(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="measurements"
+    )
+    test_id = models.CharField(max_length=64)
+    side = models.CharField(max_length=5, choices=Side.choices)
+    trials = models.JSONField()
+    value = models.FloatField()
+    instrument = models.CharField(max_length=32)
+    position = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["assessment", "test_id", "side"], name="one_value_per_test_side"
+            ),
+        ]
+
+
+class Plan(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="plans")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-starts_on"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="plan_ends_after_it_starts",
+            ),
+        ]
+
+
+class PlanItem(models.Model):
+    """One technique in a plan. Removing it sets `removed_at`; logged sessions keep it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    technique_id = models.CharField(max_length=64)
+    side = models.CharField(max_length=5, choices=Side.choices, blank=True)
+    dose = models.JSONField()
+    weekdays = models.JSONField(default=list, blank=True)
+    """ISO weekdays (1 = Monday); empty when `every_days` sets the schedule."""
+    every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_limit = models.PositiveSmallIntegerField(default=2)
+    retest_id = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["position"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=Q(pain_limit__lte=3), name="pain_limit_0_to_3"),
+        ]
+
+
+class Session(models.Model):
+    """A self-mobilization done at home: pre-test, technique, pain, post-test."""
+
+    class Verdict(models.TextChoices):
+        REAL_GAIN = "real_gain"
+        WITHIN_ERROR = "within_error"
+        REAL_LOSS = "real_loss"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    idempotency_key = models.UUIDField(unique=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="sessions")
+    performed_on = models.DateField()
+    technique_id = models.CharField(max_length=64)
+    test_id = models.CharField(max_length=64)
+    side = models.CharField(max_length=5, choices=Side.choices, blank=True)
+    pre = models.FloatField()
+    post = models.FloatField()
+    change = models.FloatField()
+    mdc = models.FloatField()
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    pain_during = models.PositiveSmallIntegerField()
+    pain_limit = models.PositiveSmallIntegerField()
+    over_limit = models.BooleanField(default=False)
+    pain_next_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-performed_on", "-created_at"]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["client", "performed_on"], name="session_client_day"),
+        ]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(condition=Q(pain_during__lte=10), name="pain_during_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(pain_next_day__isnull=True) | Q(pain_next_day__lte=10),
+                name="pain_next_day_0_to_10",
+            ),
+        ]

@@ -1,0 +1,1 @@
+"""Writes. Each service validates its input, raises `InvalidInput`, and saves atomically."""

@@ -1,0 +1,95 @@
+"""Plans: techniques with side, dose, schedule, pain limit and the re-test to use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+
+from selfmob.clinic import errors, selectors
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import Client, Plan, PlanItem, User
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.pain import checked_limit
+from selfmob.knowledge.rules.suggest import dose_summary
+
+WRONG_JOINT = "the re-test {test} measures {joint}, not the joint of {technique}"
+NO_ITEMS = "add at least one technique"
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    technique_id: str
+    retest_id: str
+    side: str = ""
+    weekdays: Sequence[int] = field(default_factory=tuple)
+    every_days: int | None = None
+    pain_limit: int | None = None
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    client: Client,
+    created_by: User,
+    starts_on: date,
+    ends_on: date | None,
+    items: Sequence[ItemInput],
+) -> Plan:
+    blocked = selectors.screening_block(client)
+    if blocked:
+        raise InvalidInput.one("__all__", blocked)
+    if ends_on is not None and ends_on < starts_on:
+        raise InvalidInput.one("ends_on", errors.DATES)
+    if not items:
+        raise InvalidInput.one("items", NO_ITEMS)
+    rows = [_item(i, item) for i, item in enumerate(items)]
+    plan = Plan.objects.create(
+        client=client, starts_on=starts_on, ends_on=ends_on, created_by=created_by
+    )
+    for row in rows:
+        row.plan = plan
+    PlanItem.objects.bulk_create(rows)
+    return plan
+
+
+def _item(index: int, item: ItemInput) -> PlanItem:
+    where = f"items[{index}]"
+    catalogue = load_catalogue()
+    try:
+        technique = catalogue.technique(item.technique_id)
+        test = catalogue.test(item.retest_id)
+        pain_limit = checked_limit(catalogue.policy, item.pain_limit)
+    except KnowledgeError as exc:
+        raise InvalidInput.from_knowledge(exc, f"{where}.{exc.field or 'technique'}") from None
+    if test.joint != technique.joint:
+        message = WRONG_JOINT.format(test=test.id, joint=test.joint, technique=technique.id)
+        raise InvalidInput.one(f"{where}.retest_id", message)
+    weekdays = sorted(set(item.weekdays))
+    if bool(weekdays) == (item.every_days is not None):
+        raise InvalidInput.one(f"{where}.schedule", errors.SCHEDULE)
+    if any(d not in range(1, 8) for d in weekdays):
+        raise InvalidInput.one(f"{where}.weekdays", errors.WEEKDAYS)
+    if item.every_days is not None and not 1 <= item.every_days <= 7:
+        raise InvalidInput.one(f"{where}.every_days", "every 1 to 7 days")
+    return PlanItem(
+        technique_id=technique.id,
+        side=item.side,
+        dose=dose_summary(technique.dose),
+        weekdays=weekdays,
+        every_days=item.every_days,
+        pain_limit=pain_limit,
+        retest_id=test.id,
+        position=index,
+    )
+
+
+def plan_item_remove(*, item: PlanItem, now: datetime) -> PlanItem:
+    """Take an item out of the plan; its logged sessions stay as they were."""
+    if item.removed_at is None:
+        item.removed_at = now
+        item.save(update_fields=["removed_at"])
+    return item

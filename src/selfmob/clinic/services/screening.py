@@ -1,0 +1,46 @@
+"""Red-flag screening and a coach's clearance, both kept in the history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import Clearance, Client, Screening, User
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.screen import screen
+
+NOTHING_TO_CLEAR = "only a screening whose verdict is refer needs a clearance"
+ALREADY_CLEARED = "this screening was already cleared"
+NOTE_NEEDED = "say who saw the client and what they advised"
+
+
+@transaction.atomic
+def screening_record(
+    *, client: Client, answers: Mapping[str, object], neck: bool, recorded_by: User
+) -> Screening:
+    try:
+        result = screen(load_catalogue(), answers, neck=neck)
+    except KnowledgeError as exc:
+        raise InvalidInput.from_knowledge(exc) from None
+    return Screening.objects.create(
+        client=client,
+        answers=dict(answers),
+        neck=neck or any(k.startswith("cervical-") for k in answers),
+        verdict=result.verdict,
+        urgent=result.urgent,
+        recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def clearance_record(*, screening: Screening, cleared_by: User, note: str) -> Clearance:
+    if screening.verdict != Screening.Verdict.REFER:
+        raise InvalidInput.one("__all__", NOTHING_TO_CLEAR)
+    if Clearance.objects.filter(screening=screening).exists():
+        raise InvalidInput.one("__all__", ALREADY_CLEARED)
+    if len(note.strip()) < 3:
+        raise InvalidInput.one("note", NOTE_NEEDED)
+    return Clearance.objects.create(screening=screening, cleared_by=cleared_by, note=note.strip())

@@ -1,0 +1,120 @@
+"""Log a home session. A retried submission with the same idempotency key returns the
+session already stored instead of creating a second one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from selfmob.clinic import errors
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import PlanItem, Session
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.pain import check_during, check_next_day, checked_pain
+
+
+@dataclass(frozen=True)
+class Logged:
+    session: Session
+    created: bool
+    guidance: str | None
+
+
+def session_log(
+    *,
+    plan_item: PlanItem,
+    idempotency_key: uuid.UUID,
+    performed_on: date,
+    pre: float,
+    post: float,
+    pain_during: int,
+    today: date,
+) -> Logged:
+    client_id = plan_item.plan.client_id
+    existing = Session.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replayed(existing, client_id)
+    session = _build(
+        plan_item,
+        key=idempotency_key,
+        performed_on=performed_on,
+        pre=pre,
+        post=post,
+        pain_during=pain_during,
+        today=today,
+    )
+    try:
+        with transaction.atomic():
+            session.save(force_insert=True)
+    except IntegrityError:  # a concurrent retry won the race: return its session
+        return _replayed(Session.objects.get(idempotency_key=idempotency_key), client_id)
+    return Logged(session, True, _guidance(session))
+
+
+def _replayed(session: Session, client_id: uuid.UUID) -> Logged:
+    if session.client_id != client_id:
+        raise InvalidInput.one("idempotency_key", errors.KEY_REUSED)
+    return Logged(session, False, _guidance(session))
+
+
+def _guidance(session: Session) -> str | None:
+    policy = load_catalogue().policy
+    return check_during(policy, session.pain_during, session.pain_limit).guidance
+
+
+def _build(
+    item: PlanItem,
+    *,
+    key: uuid.UUID,
+    performed_on: date,
+    pre: float,
+    post: float,
+    pain_during: int,
+    today: date,
+) -> Session:
+    if item.removed_at is not None:
+        raise InvalidInput.one("plan_item", errors.ITEM_REMOVED)
+    if performed_on > today:
+        raise InvalidInput.one("performed_on", errors.FUTURE_DATE)
+    catalogue = load_catalogue()
+    try:
+        change = classify_change(catalogue.test(item.retest_id), before=pre, after=post)
+        pain = checked_pain(pain_during, field_name="pain_during")
+        over = check_during(catalogue.policy, pain, item.pain_limit).over_limit
+    except KnowledgeError as exc:
+        field = {"before": "pre", "after": "post"}.get(exc.field or "", exc.field)
+        raise InvalidInput.from_knowledge(exc, field) from None
+    return Session(
+        idempotency_key=key,
+        client_id=item.plan.client_id,
+        plan_item=item,
+        performed_on=performed_on,
+        technique_id=item.technique_id,
+        test_id=item.retest_id,
+        side=item.side,
+        pre=change.before,
+        post=change.after,
+        change=change.change,
+        mdc=change.mdc,
+        verdict=change.verdict,
+        pain_during=pain,
+        pain_limit=item.pain_limit,
+        over_limit=over,
+    )
+
+
+def next_day_pain_record(*, session: Session, pain: int) -> tuple[Session, str | None]:
+    """Record pain the day after; a rise of 2 or more points asks for a review."""
+    policy = load_catalogue().policy
+    try:
+        check = check_next_day(policy, before=session.pain_during, next_day=pain)
+    except KnowledgeError as exc:
+        raise InvalidInput.from_knowledge(exc, "pain_next_day") from None
+    session.pain_next_day = pain
+    session.save(update_fields=["pain_next_day"])
+    return session, check.guidance

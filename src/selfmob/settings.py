@@ -1,0 +1,204 @@
+"""One flat settings module. It works with no environment at all (SQLite, DEBUG on, a dev
+secret); `DATABASE_URL` switches to PostgreSQL; production (DEBUG off) fails closed: it needs a
+real SECRET_KEY and explicit ALLOWED_HOSTS, checked by `selfmob.checks`.
+
+Environment:
+  SELFMOB_DEBUG=0|1, SELFMOB_SECRET_KEY, SELFMOB_ALLOWED_HOSTS=a.example,b.example,
+  SELFMOB_DATA_DIR (SQLite file and uploads), DATABASE_URL=postgres://user:pw@host:5432/db,
+  SELFMOB_EMAIL_HOST / _PORT / _USER / _PASSWORD / _TLS (SMTP; console e-mail otherwise),
+  SELFMOB_DEFAULT_FROM_EMAIL, SELFMOB_SECURE_COOKIES=0|1.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+DEV_SECRET_KEY = "selfmob-development-only-secret-key-do-not-use-in-production"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 0 or 1, got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must start with postgres://, got {parts.scheme!r}"
+        )
+    if not parts.path.strip("/"):
+        raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. .../selfmob")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def sqlite_database(path: Path) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # Without IMMEDIATE, concurrent read-then-write requests fail with "database is
+            # locked"; WAL lets readers work while one writer commits.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            ),
+        },
+    }
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SELFMOB_DATA_DIR") or Path.cwd() / "var")
+DEBUG = env_bool("SELFMOB_DEBUG", True)
+SECRET_KEY = os.environ.get("SELFMOB_SECRET_KEY") or DEV_SECRET_KEY
+ALLOWED_HOSTS = env_list("SELFMOB_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("SELFMOB_CSRF_TRUSTED_ORIGINS", [])
+
+_database_url = os.environ.get("DATABASE_URL", "")
+DATABASES = {
+    "default": database_from_url(_database_url)
+    if _database_url
+    else sqlite_database(DATA_DIR / "selfmob.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "selfmob.clinic",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "selfmob.urls"
+WSGI_APPLICATION = "selfmob.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "clinic.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+INVITE_DAYS = env_int("SELFMOB_INVITE_DAYS", 7)
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("SELFMOB_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+_email_host = os.environ.get("SELFMOB_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _email_host
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = _email_host
+EMAIL_PORT = env_int("SELFMOB_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("SELFMOB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SELFMOB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SELFMOB_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("SELFMOB_DEFAULT_FROM_EMAIL", "selfmob <noreply@localhost>")
+
+_secure = env_bool("SELFMOB_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SELFMOB_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SELFMOB_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("SELFMOB_HSTS_PRELOAD", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING"},
+        "selfmob": {"handlers": ["console"], "level": "INFO"},
+    },
+}

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from selfmob.clinic import errors
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import Plan
+from selfmob.clinic.selectors import screening_block
+from selfmob.clinic.services.plans import ItemInput, plan_create
+from selfmob.clinic.services.screening import (
+    ALREADY_CLEARED,
+    NOTHING_TO_CLEAR,
+    clearance_record,
+    screening_record,
+)
+from tests.clinic.conftest import TODAY, Personas, all_no
+
+ANKLE = ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", weekdays=(1, 3, 5))
+
+
+def make_plan(people: Personas, *items: ItemInput, ends_on: date | None = None) -> Plan:
+    return plan_create(
+        client=people.client,
+        created_by=people.coach,
+        starts_on=TODAY,
+        ends_on=ends_on,
+        items=list(items) or [ANKLE],
+    )
+
+
+def test_a_plan_needs_a_screening_first(people: Personas) -> None:
+    with pytest.raises(InvalidInput) as info:
+        make_plan(people)
+    assert info.value.fields == {"__all__": errors.NOT_SCREENED}
+    assert Plan.objects.count() == 0
+
+
+def test_refer_blocks_the_plan_until_a_clearance(people: Personas) -> None:
+    screening = screening_record(
+        client=people.client, answers=all_no() | {"nerve-symptoms": True}, neck=False,
+        recorded_by=people.coach,
+    )  # fmt: skip
+    assert screening.verdict == "refer"
+    assert screening_block(people.client) == errors.PLAN_BLOCKED
+    with pytest.raises(InvalidInput):
+        make_plan(people)
+    clearance_record(screening=screening, cleared_by=people.coach, note="GP saw her: fine.")
+    assert screening_block(people.client) is None
+    assert make_plan(people).items.count() == 1
+
+
+def test_clearance_applies_only_to_refer_and_only_once(screened: Personas) -> None:
+    clear = screened.client.screenings.get()
+    with pytest.raises(InvalidInput) as info:
+        clearance_record(screening=clear, cleared_by=screened.coach, note="ok")
+    assert info.value.fields == {"__all__": NOTHING_TO_CLEAR}
+    refer = screening_record(
+        client=screened.client, answers=all_no() | {"bleeding": True}, neck=False,
+        recorded_by=screened.coach,
+    )  # fmt: skip
+    clearance_record(screening=refer, cleared_by=screened.coach, note="Haematologist agrees.")
+    with pytest.raises(InvalidInput) as again:
+        clearance_record(screening=refer, cleared_by=screened.coach, note="again")
+    assert again.value.fields == {"__all__": ALREADY_CLEARED}
+
+
+def test_a_bad_screen_saves_nothing(people: Personas) -> None:
+    with pytest.raises(InvalidInput) as info:
+        screening_record(
+            client=people.client, answers={"nope": True}, neck=False, recorded_by=people.coach
+        )
+    assert "unknown screening question" in info.value.fields["answers"]
+    assert people.client.screenings.count() == 0
+
+
+def test_a_plan_item_copies_the_default_dose(screened: Personas) -> None:
+    item = make_plan(screened).items.get()
+    assert item.dose["source"]
+    assert item.pain_limit == 2
+    assert item.weekdays == [1, 3, 5]
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        (ItemInput("nope", "wblt-distance", every_days=1), "items[0].technique"),
+        (ItemInput("ankle-banded-posterior-glide", "nope", every_days=1), "items[0].test"),
+        (
+            ItemInput("ankle-banded-posterior-glide", "wrist-extension", every_days=1),
+            "items[0].retest_id",
+        ),
+        (ItemInput("ankle-banded-posterior-glide", "wblt-distance"), "items[0].schedule"),
+        (
+            ItemInput("ankle-banded-posterior-glide", "wblt-distance", weekdays=(1,), every_days=2),
+            "items[0].schedule",
+        ),
+        (
+            ItemInput("ankle-banded-posterior-glide", "wblt-distance", weekdays=(0, 8)),
+            "items[0].weekdays",
+        ),
+        (
+            ItemInput("ankle-banded-posterior-glide", "wblt-distance", every_days=9),
+            "items[0].every_days",
+        ),
+        (
+            ItemInput("ankle-banded-posterior-glide", "wblt-distance", every_days=1, pain_limit=5),
+            "items[0].pain_limit",
+        ),
+    ],
+)
+def test_bad_plan_items_name_their_field(screened: Personas, item: ItemInput, field: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        make_plan(screened, item)
+    assert field in info.value.fields
+    assert Plan.objects.count() == 0
+
+
+def test_a_plan_cannot_end_before_it_starts(screened: Personas) -> None:
+    with pytest.raises(InvalidInput) as info:
+        make_plan(screened, ends_on=TODAY - timedelta(days=1))
+    assert info.value.fields == {"ends_on": errors.DATES}

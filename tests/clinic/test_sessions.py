@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from selfmob.clinic import errors
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import PlanItem, Session
+from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remove
+from selfmob.clinic.services.sessions import next_day_pain_record, session_log
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.pain import STOP_GUIDANCE
+from tests.clinic.conftest import TODAY, Personas
+
+MDC = load_catalogue().test("wblt-distance").error.mdc
+
+
+@pytest.fixture
+def item(screened: Personas) -> PlanItem:
+    plan = plan_create(
+        client=screened.client,
+        created_by=screened.coach,
+        starts_on=TODAY,
+        ends_on=None,
+        items=[ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1)],
+    )
+    return plan.items.get()
+
+
+def log(item: PlanItem, key: uuid.UUID | None = None, **overrides: Any) -> Any:
+    values: dict[str, Any] = {
+        "plan_item": item,
+        "idempotency_key": key or uuid.uuid4(),
+        "performed_on": TODAY,
+        "pre": 7.0,
+        "post": 7.0 + MDC + 0.5,
+        "pain_during": 1,
+        "today": TODAY,
+    }
+    values.update(overrides)
+    return session_log(**values)
+
+
+def test_a_session_records_the_change_and_its_verdict(item: PlanItem) -> None:
+    logged = log(item)
+    session = logged.session
+    assert logged.created
+    assert session.verdict == "real_gain"
+    assert session.change == pytest.approx(MDC + 0.5)
+    assert (session.technique_id, session.test_id, session.side) == (
+        "ankle-banded-posterior-glide", "wblt-distance", "right",
+    )  # fmt: skip
+
+
+def test_the_same_key_twice_stores_one_session(item: PlanItem) -> None:
+    key = uuid.uuid4()
+    first = log(item, key)
+    second = log(item, key, post=20.0)
+    assert not second.created
+    assert second.session.id == first.session.id
+    assert Session.objects.count() == 1
+
+
+def test_a_key_used_by_another_client_is_refused(item: PlanItem, screened: Personas) -> None:
+    key = uuid.uuid4()
+    log(item, key)
+    from selfmob.clinic.services.screening import screening_record
+    from tests.clinic.conftest import all_no
+
+    screening_record(
+        client=screened.other_client, answers=all_no(), neck=False, recorded_by=screened.other_coach
+    )
+    wrist = ItemInput("wrist-hand-volar-glide", "wrist-extension", "left", every_days=2)
+    plan = plan_create(
+        client=screened.other_client,
+        created_by=screened.other_coach,
+        starts_on=TODAY,
+        ends_on=None,
+        items=[wrist],
+    )
+    other = plan.items.get()
+    with pytest.raises(InvalidInput) as info:
+        log(other, key, pre=40.0, post=45.0)
+    assert info.value.fields == {"idempotency_key": errors.KEY_REUSED}
+
+
+def test_pain_above_the_limit_is_kept_flagged_with_guidance(item: PlanItem) -> None:
+    logged = log(item, pain_during=item.pain_limit + 1)
+    assert logged.session.over_limit
+    assert logged.guidance == STOP_GUIDANCE
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"performed_on": TODAY + timedelta(days=1)}, "performed_on"),
+        ({"pre": float("nan")}, "pre"),
+        ({"post": 99.0}, "post"),
+        ({"pain_during": 11}, "pain_during"),
+        ({"pain_during": -1}, "pain_during"),
+    ],
+)
+def test_bad_sessions_name_the_field_and_save_nothing(
+    item: PlanItem, overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as info:
+        log(item, **overrides)
+    assert field in info.value.fields
+    assert Session.objects.count() == 0
+
+
+def test_a_removed_item_takes_no_new_sessions_but_keeps_its_history(item: PlanItem) -> None:
+    logged = log(item)
+    plan_item_remove(item=item, now=timezone.now())
+    with pytest.raises(InvalidInput):
+        log(item)
+    assert Session.objects.get() == logged.session
+
+
+def test_editing_the_plan_never_rewrites_a_logged_session(item: PlanItem) -> None:
+    session = log(item).session
+    item.pain_limit = 0
+    item.retest_id = "wblt-angle"
+    item.save()
+    session.refresh_from_db()
+    assert (session.pain_limit, session.test_id) == (2, "wblt-distance")
+
+
+def test_next_day_pain_up_by_two_asks_for_review(item: PlanItem) -> None:
+    session = log(item, pain_during=1).session
+    _, guidance = next_day_pain_record(session=session, pain=3)
+    assert guidance is not None
+    assert "review" in guidance
+    with pytest.raises(InvalidInput):
+        next_day_pain_record(session=session, pain=12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_store_one_session(item: PlanItem) -> None:
+    key = uuid.uuid4()
+    results: list[Any] = []
+
+    def worker() -> None:
+        results.append(log(item, key))
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Session.objects.filter(idempotency_key=key).count() == 1
+    assert sum(r.created for r in results) == 1
