@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from django.test import Client as HttpClient
 
-from selfmob.clinic.models import Client, User
+from selfmob.clinic.models import Client, PlanItem, User
 from selfmob.clinic.services.accounts import client_create, coach_signup, solo_signup
+from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
@@ -75,3 +76,17 @@ def login(user: User) -> HttpClient:
     http = HttpClient()
     http.force_login(user)
     return http
+
+
+@pytest.fixture
+def ankle_item(screened: Personas) -> PlanItem:
+    """A one-item plan for the screened client: banded ankle glide, right, daily."""
+    item = ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1)
+    plan = plan_create(
+        client=screened.client,
+        created_by=screened.coach,
+        starts_on=TODAY,
+        ends_on=None,
+        items=[item],
+    )
+    return plan.items.get()

@@ -8,8 +8,7 @@ from django.http import Http404
 
 from selfmob.clinic.access import get_client_for_user, get_plan_item_for_user
 from selfmob.clinic.models import PlanItem, User
-from selfmob.clinic.services.plans import ItemInput, plan_create
-from tests.clinic.conftest import TODAY, Personas
+from tests.clinic.conftest import Personas
 
 
 def test_the_owner_coach_and_the_client_get_the_record(people: Personas) -> None:
@@ -39,19 +38,8 @@ def test_bad_or_unknown_ids_get_404(people: Personas, bad: object) -> None:
         get_client_for_user(people.coach, bad)
 
 
-def _item(people: Personas) -> PlanItem:
-    plan = plan_create(
-        client=people.client,
-        created_by=people.coach,
-        starts_on=TODAY,
-        ends_on=None,
-        items=[ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1)],
-    )
-    return plan.items.get()
-
-
-def test_plan_items_follow_their_client(screened: Personas) -> None:
-    item = _item(screened)
+def test_plan_items_follow_their_client(screened: Personas, ankle_item: PlanItem) -> None:
+    item = ankle_item
     assert get_plan_item_for_user(screened.client_user, item.id) == item
     for outsider in (screened.other_coach, screened.other_client_user):
         with pytest.raises(Http404):

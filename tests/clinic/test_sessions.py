@@ -22,15 +22,8 @@ MDC = load_catalogue().test("wblt-distance").error.mdc
 
 
 @pytest.fixture
-def item(screened: Personas) -> PlanItem:
-    plan = plan_create(
-        client=screened.client,
-        created_by=screened.coach,
-        starts_on=TODAY,
-        ends_on=None,
-        items=[ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1)],
-    )
-    return plan.items.get()
+def item(ankle_item: PlanItem) -> PlanItem:
+    return ankle_item
 
 
 def log(item: PlanItem, key: uuid.UUID | None = None, **overrides: Any) -> Any:
