@@ -94,6 +94,7 @@ def test_pain_above_the_limit_is_kept_flagged_with_guidance(item: PlanItem) -> N
     ("overrides", "field"),
     [
         ({"performed_on": TODAY + timedelta(days=1)}, "performed_on"),
+        ({"performed_on": TODAY - timedelta(days=1)}, "performed_on"),
         ({"pre": float("nan")}, "pre"),
         ({"post": 99.0}, "post"),
         ({"pain_during": 11}, "pain_during"),

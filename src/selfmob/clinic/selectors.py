@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch
+
 from selfmob.clinic import errors
-from selfmob.clinic.models import Client, Screening
+from selfmob.clinic.models import Client, PlanItem, Screening, Session, User
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
+from selfmob.knowledge.rules.schedule import Schedule
+from selfmob.knowledge.schema import Technique
 
 
 def latest_screening(client: Client) -> Screening | None:
@@ -18,3 +28,142 @@ def screening_block(client: Client) -> str | None:
     if screening.verdict == Screening.Verdict.REFER and not hasattr(screening, "clearance"):
         return errors.PLAN_BLOCKED
     return None
+
+
+WINDOW_DAYS = 56  # the dashboard looks at the last 8 weeks of sessions
+ADHERENCE_DAYS = 14
+FACT_FIELDS = (
+    "client_id", "plan_item_id", "performed_on", "pre", "post", "mdc", "verdict",
+    "pain_during", "over_limit", "pain_next_day",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item: PlanItem
+    technique: Technique
+    done: bool
+
+
+@dataclass(frozen=True)
+class Adherence:
+    done: int
+    planned: int
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.planned == 0 else min(1.0, self.done / self.planned)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    client: Client
+    adherence: Adherence
+    last_session: date | None
+    latest_change: float | None
+    unit: str | None
+    flags: list[Flag]
+
+
+def schedule_of(item: PlanItem) -> Schedule:
+    plan = item.plan
+    removed = item.removed_at.date() if item.removed_at else None
+    return Schedule(plan.starts_on, plan.ends_on, item.weekdays, item.every_days, removed)
+
+
+def due_items(client: Client, day: date) -> list[DueItem]:
+    """What the client should do on `day`, and whether it is done."""
+    items = PlanItem.objects.filter(plan__client=client, removed_at__isnull=True).select_related(
+        "plan"
+    )
+    done = set(
+        Session.objects.filter(client=client, performed_on=day).values_list(
+            "plan_item_id", flat=True
+        )
+    )
+    catalogue = load_catalogue()
+    return [
+        DueItem(item, catalogue.technique(item.technique_id), item.id in done)
+        for item in items
+        if schedule_of(item).is_due(day)
+    ]
+
+
+def _adherence(items: list[PlanItem], sessions: list[SessionFacts], today: date) -> Adherence:
+    first = today - timedelta(days=ADHERENCE_DAYS - 1)
+    due = {(str(i.id), d) for i in items for d in schedule_of(i).due_days(first, today)}
+    done = {(s.item, s.performed_on) for s in sessions} & due
+    return Adherence(len(done), len(due))
+
+
+def coach_dashboard(coach: User, today: date) -> list[DashboardRow]:
+    """Every client of the coach with adherence, last session, change and flags, most urgent
+    first. Five queries whatever the number of clients."""
+    clients = list(
+        Client.objects.filter(coach=coach).prefetch_related(
+            Prefetch("screenings", queryset=Screening.objects.select_related("clearance")),
+            Prefetch("plans__items"),
+        )
+    )
+    facts = _session_facts(coach, today - timedelta(days=WINDOW_DAYS))
+    rows = [_row(client, facts.get(client.id, []), today) for client in clients]
+    return sorted(
+        rows, key=lambda r: (min((f.urgency for f in r.flags), default=99), r.client.name)
+    )
+
+
+def _session_facts(coach: User, since: date) -> dict[uuid.UUID, list[SessionFacts]]:
+    rows = (
+        Session.objects.filter(client__coach=coach, performed_on__gte=since)
+        .order_by("performed_on", "created_at")
+        .only(*FACT_FIELDS)
+    )
+    by_client: dict[uuid.UUID, list[SessionFacts]] = {}
+    for s in rows:
+        fact = SessionFacts(
+            item=str(s.plan_item_id),
+            performed_on=s.performed_on,
+            pre=s.pre,
+            post=s.post,
+            mdc=s.mdc,
+            verdict=s.verdict,
+            pain_during=s.pain_during,
+            over_limit=s.over_limit,
+            pain_next_day=s.pain_next_day,
+        )
+        by_client.setdefault(s.client_id, []).append(fact)
+    return by_client
+
+
+def _row(client: Client, sessions: list[SessionFacts], today: date) -> DashboardRow:
+    screenings = sorted(client.screenings.all(), key=lambda s: s.created_at, reverse=True)
+    latest = screenings[0] if screenings else None
+    refer = bool(latest and latest.verdict == "refer" and not hasattr(latest, "clearance"))
+    plans = list(client.plans.all())
+    items = [i for p in plans for i in p.items.all()]
+    for item in items:  # the prefetch already holds each item's plan
+        item.plan = next(p for p in plans if p.id == item.plan_id)
+    started = min((p.starts_on for p in plans), default=None)
+    flags = client_flags(
+        load_catalogue().policy,
+        today=today,
+        refer_uncleared=refer,
+        sessions=sessions,
+        plan_started=started,
+    )
+    change, unit = _latest_change(sessions, items)
+    last = sessions[-1].performed_on if sessions else None
+    return DashboardRow(client, _adherence(items, sessions, today), last, change, unit, flags)
+
+
+def _latest_change(
+    sessions: list[SessionFacts], items: list[PlanItem]
+) -> tuple[float | None, str | None]:
+    """The last post-test against the first pre-test of the same item in the window."""
+    if not sessions:
+        return None, None
+    last = sessions[-1]
+    first = next(s for s in sessions if s.item == last.item)
+    test_id = next((i.retest_id for i in items if str(i.id) == last.item), None)
+    unit = load_catalogue().test(test_id).unit if test_id else None
+    return round(last.post - first.pre, 2), unit

@@ -81,6 +81,9 @@ def _build(
         raise InvalidInput.one("plan_item", errors.ITEM_REMOVED)
     if performed_on > today:
         raise InvalidInput.one("performed_on", errors.FUTURE_DATE)
+    if performed_on < item.plan.starts_on:
+        message = errors.BEFORE_PLAN.format(start=item.plan.starts_on.isoformat())
+        raise InvalidInput.one("performed_on", message)
     catalogue = load_catalogue()
     try:
         change = classify_change(catalogue.test(item.retest_id), before=pre, after=post)

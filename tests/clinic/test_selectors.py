@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from selfmob.clinic.models import PlanItem
+from selfmob.clinic.selectors import coach_dashboard, due_items
+from selfmob.clinic.services.accounts import client_create
+from selfmob.clinic.services.plans import ItemInput, plan_create
+from selfmob.clinic.services.screening import screening_record
+from selfmob.clinic.services.sessions import session_log
+from tests.clinic.conftest import TODAY, Personas, all_no
+
+
+def log(item: PlanItem, days_ago: int, **values: Any) -> None:
+    fields: dict[str, Any] = {"pre": 7.0, "post": 7.5, "pain_during": 1} | values
+    session_log(
+        plan_item=item,
+        idempotency_key=uuid.uuid4(),
+        performed_on=TODAY - timedelta(days=days_ago),
+        today=TODAY,
+        **fields,
+    )
+
+
+def test_due_items_say_what_is_done_today(ankle_item: PlanItem, screened: Personas) -> None:
+    [due] = due_items(screened.client, TODAY)
+    assert due.item == ankle_item
+    assert not due.done
+    log(ankle_item, 0)
+    assert due_items(screened.client, TODAY)[0].done
+
+
+def test_the_dashboard_shows_adherence_and_change(ankle_item: PlanItem, screened: Personas) -> None:
+    log(ankle_item, 0, pre=7.0, post=7.5)
+    log(ankle_item, 0, pre=7.5, post=9.5)
+    [row] = [r for r in coach_dashboard(screened.coach, TODAY) if r.client == screened.client]
+    assert row.adherence.done == 1  # the plan started today: one due day so far
+    assert row.adherence.planned == 1
+    assert row.last_session == TODAY
+    assert row.latest_change == pytest.approx(2.5)
+    assert row.unit == "cm"
+
+
+def test_the_most_urgent_client_comes_first(ankle_item: PlanItem, screened: Personas) -> None:
+    log(ankle_item, 0, pain_during=ankle_item.pain_limit + 1)
+    rows = coach_dashboard(screened.coach, TODAY)
+    assert rows[0].client == screened.client
+    assert rows[0].flags[0].kind == "pain_over_limit"
+
+
+def test_a_coach_sees_only_their_clients(people: Personas) -> None:
+    names = {r.client.name for r in coach_dashboard(people.coach, TODAY)}
+    assert names == {"Ana"}
+
+
+def _add_client(people: Personas, n: int) -> None:
+    client = client_create(coach=people.coach, name=f"C{n}", email=f"c{n}@example.test")
+    screening_record(client=client, answers=all_no(), neck=False, recorded_by=people.coach)
+    item = ItemInput("wrist-hand-volar-glide", "wrist-extension", "left", weekdays=(1, 4))
+    plan = plan_create(
+        client=client,
+        created_by=people.coach,
+        starts_on=TODAY - timedelta(days=20),
+        ends_on=None,
+        items=[item],
+    )
+    for days_ago in (1, 4, 8):
+        log(plan.items.get(), days_ago, pre=50.0, post=52.0)
+
+
+def test_dashboard_queries_do_not_grow_with_clients(people: Personas) -> None:
+    _add_client(people, 1)
+    with CaptureQueriesContext(connection) as few:
+        coach_dashboard(people.coach, TODAY)
+    for n in range(2, 7):
+        _add_client(people, n)
+    with CaptureQueriesContext(connection) as many:
+        rows = coach_dashboard(people.coach, TODAY)
+    assert len(rows) == 7
+    assert len(many) == len(few) <= 6

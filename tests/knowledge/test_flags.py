@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.flags import URGENCY, SessionFacts, client_flags
+
+POLICY = load_catalogue().policy
+TODAY = date(2026, 11, 23)
+BASE = SessionFacts(
+    item="a", performed_on=TODAY, pre=7.0, post=7.5, mdc=1.9, verdict="within_error",
+    pain_during=1, over_limit=False, pain_next_day=None,
+)  # fmt: skip
+
+
+def days_ago(n: int, **changes: object) -> SessionFacts:
+    return replace(BASE, performed_on=TODAY - timedelta(days=n), **changes)  # type: ignore[arg-type]
+
+
+def kinds(
+    sessions: list[SessionFacts], *, refer: bool = False, started: int | None = 30
+) -> list[str]:
+    plan_started = None if started is None else TODAY - timedelta(days=started)
+    flags = client_flags(
+        POLICY, today=TODAY, refer_uncleared=refer, sessions=sessions, plan_started=plan_started
+    )
+    return [f.kind for f in flags]
+
+
+def test_a_quiet_improving_client_has_no_flags() -> None:
+    assert kinds([days_ago(2), days_ago(1, post=10.0, verdict="real_gain")]) == []
+
+
+def test_an_uncleared_refer_is_the_most_urgent() -> None:
+    assert kinds([days_ago(1, over_limit=True)], refer=True) == ["red_flag", "pain_over_limit"]
+
+
+def test_pain_over_the_limit_counts_for_a_week() -> None:
+    assert kinds([days_ago(6, over_limit=True), days_ago(1)]) == ["pain_over_limit"]
+    assert kinds([days_ago(7, over_limit=True), days_ago(1)]) == []
+
+
+def test_next_day_pain_up_by_two() -> None:
+    assert kinds([days_ago(1, pain_during=1, pain_next_day=3)]) == ["next_day_pain"]
+    assert kinds([days_ago(1, pain_during=1, pain_next_day=2)]) == []
+
+
+def test_two_real_losses_in_a_row() -> None:
+    loss = {"verdict": "real_loss"}
+    assert kinds([days_ago(2, **loss), days_ago(1, **loss)]) == ["rom_falling"]
+    assert kinds([days_ago(3, **loss), days_ago(2), days_ago(1, **loss)]) == []
+
+
+def test_no_real_gain_after_six_sessions() -> None:
+    flat = [days_ago(n) for n in range(6, 0, -1)]
+    assert kinds(flat) == ["no_gain"]
+    assert kinds(flat[1:]) == []
+    gained = [*flat[:-1], days_ago(1, post=7.0 + 2.0)]
+    assert kinds(gained) == []
+
+
+def test_no_log_for_seven_days() -> None:
+    assert kinds([days_ago(7)]) == ["silent"]
+    assert kinds([days_ago(6)]) == []
+    assert kinds([], started=7) == ["silent"]
+    assert kinds([], started=None) == []
+
+
+def test_flags_come_sorted_by_urgency() -> None:
+    sessions = [days_ago(n) for n in range(12, 6, -1)]
+    sessions[-1] = replace(sessions[-1], over_limit=False)
+    found = kinds(
+        [*sessions, days_ago(1, over_limit=True, pain_during=1, pain_next_day=4)], refer=True
+    )
+    assert found == sorted(found, key=URGENCY.index)
+    assert found[0] == "red_flag"
