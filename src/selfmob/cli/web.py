@@ -15,6 +15,9 @@ def register(commands: Any) -> None:
     p.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
     p.set_defaults(handler=run_manage)
 
+    p = commands.add_parser("demo", help="load a demo coach and three clients (DEBUG only)")
+    p.set_defaults(handler=run_demo)
+
     p = commands.add_parser("serve", help="migrate, then serve the web app with gunicorn")
     p.add_argument("--bind", default=DEFAULT_BIND, help=f"address:port (default {DEFAULT_BIND})")
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -35,6 +38,25 @@ def run_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["selfmob manage", *args.args])
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from selfmob.clinic.demo import COACH_EMAIL, PASSWORD, STORIES, DemoRefused, demo_load
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+        created = demo_load(today=timezone.localdate())
+    except DemoRefused as exc:
+        print(f"selfmob: error: {exc}", file=sys.stderr)
+        return 2
+    state = "loaded" if created else "already present"
+    emails = ", ".join([COACH_EMAIL, *(s.email for s in STORIES)])
+    print(f"Demo data {state}: {emails} (password: {PASSWORD})")
     return 0
 
 
