@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
+
+from selfmob.clinic.views import accounts, client, coach
 
 
 @require_GET
@@ -12,6 +15,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("login", auth_views.LoginView.as_view(template_name="clinic/login.html"), name="login"),
+    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup", accounts.signup, {"role": "coach"}, name="signup"),
+    path("signup/solo", accounts.signup, {"role": "solo"}, name="signup_solo"),
+    path("invite/<str:token>", accounts.invite, name="invite"),
+    path("password-reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("coach", coach.dashboard, name="dashboard"),
+    path("clients/new", coach.client_new, name="client_new"),
+    path("clients/<uuid:client_id>", coach.client_detail, name="client"),
+    path("clients/<uuid:client_id>/invite", coach.client_invite, name="client_invite"),
+    path("today", client.today, name="today"),
+    path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,48 @@
+"""Forms only parse and check the shape of input; the services decide what is valid."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from selfmob.clinic.errors import InvalidInput
+
+
+def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
+    """Show each service error next to its field (or at the top of the form)."""
+    for name, message in error.fields.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField()
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+
+
+class ClientForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField()
+    birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    sex = forms.ChoiceField(
+        choices=[("", "Not given"), ("f", "Female"), ("m", "Male")], required=False
+    )
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+
+
+class SessionForm(forms.Form):
+    """One home session. `key` makes a retried submission land once."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    performed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    pre = forms.FloatField(label="Test before")
+    post = forms.FloatField(label="Test after")
+    pain_during = forms.IntegerField(label="Pain during (0–10)", min_value=0, max_value=10)
+
+    @staticmethod
+    def new_key() -> uuid.UUID:
+        return uuid.uuid4()

@@ -1,0 +1,1 @@
+"""Views: parse input, check access, call one service or selector, render."""

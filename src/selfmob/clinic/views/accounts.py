@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import PasswordForm, SignupForm, add_service_errors
+from selfmob.clinic.models import User
+from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_signup
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    assert isinstance(user, User)
+    return redirect("dashboard" if user.role == User.Role.COACH else "today")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest, role: str) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        create = coach_signup if role == "coach" else solo_signup
+        try:
+            user = create(**form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "clinic/signup.html", {"form": form, "role": role}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, token: str) -> HttpResponse:
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invite_accept(token=token, password=form.cleaned_data["password"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("today")
+    status = 400 if form.errors else 200
+    return render(request, "clinic/invite.html", {"form": form}, status=status)

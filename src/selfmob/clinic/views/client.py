@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import get_plan_item_for_user
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import SessionForm, add_service_errors
+from selfmob.clinic.models import Client, User
+from selfmob.clinic.services.sessions import session_log
+from selfmob.knowledge.catalogue import load_catalogue
+
+
+def own_record(request: HttpRequest) -> Client:
+    """The signed-in client's own record (a client or a solo user); others get 404."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("not found")
+    record = Client.objects.filter(user=user).first()
+    if record is None:
+        raise Http404("not found")
+    return record
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    client = own_record(request)
+    day = timezone.localdate()
+    cards = [
+        (due, SessionForm(initial={"key": SessionForm.new_key(), "performed_on": day}))
+        for due in selectors.due_items(client, day)
+    ]
+    return render(request, "clinic/today.html", {"client": client, "cards": cards, "day": day})
+
+
+@login_required
+@require_POST
+def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_user(request.user, item_id)  # type: ignore[arg-type]
+    form = SessionForm(request.POST)
+    logged = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            logged = session_log(
+                plan_item=item,
+                idempotency_key=data["key"],
+                performed_on=data["performed_on"],
+                pre=data["pre"],
+                post=data["post"],
+                pain_during=data["pain_during"],
+                today=timezone.localdate(),
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+    if logged is None:
+        context = {
+            "item": item,
+            "form": form,
+            "technique": load_catalogue().technique(item.technique_id),
+        }
+        return render(request, "clinic/log_error.html", context, status=400)
+    test = load_catalogue().test(logged.session.test_id)
+    context = {"logged": logged, "session": logged.session, "test": test}
+    return render(request, "clinic/logged.html", context, status=201 if logged.created else 200)

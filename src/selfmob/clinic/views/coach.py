@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import ClientForm, add_service_errors
+from selfmob.clinic.models import User
+from selfmob.clinic.services.accounts import client_create, invite_create
+
+
+def coach_of(request: HttpRequest) -> User:
+    """The signed-in coach; anyone else gets 404 (coach pages do not exist for them)."""
+    user = request.user
+    if not isinstance(user, User) or user.role != User.Role.COACH:
+        raise Http404("not found")
+    return user
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    coach = coach_of(request)
+    rows = selectors.coach_dashboard(coach, timezone.localdate())
+    return render(request, "clinic/dashboard.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_new(request: HttpRequest) -> HttpResponse:
+    coach = coach_of(request)
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            client = client_create(coach=coach, **data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("client", client_id=client.id)
+    status = 400 if form.errors else 200
+    return render(request, "clinic/client_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
+    client = get_client_for_user(coach_of(request), client_id)
+    context = {
+        "client": client,
+        "screening": selectors.latest_screening(client),
+        "block": selectors.screening_block(client),
+        "due": selectors.due_items(client, timezone.localdate()),
+    }
+    return render(request, "clinic/client.html", context)
+
+
+@login_required
+@require_POST
+def client_invite(request: HttpRequest, client_id: str) -> HttpResponse:
+    client = get_client_for_user(coach_of(request), client_id)
+    _, token = invite_create(client=client)
+    link = request.build_absolute_uri(reverse("invite", args=[token]))
+    return render(request, "clinic/invite_link.html", {"client": client, "link": link})

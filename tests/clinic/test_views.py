@@ -1,0 +1,225 @@
+"""Every view against every persona, with exact status codes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from selfmob.clinic.models import Client, PlanItem, Session, User
+from selfmob.clinic.services.accounts import client_create, invite_create
+from tests.clinic.conftest import PASSWORD, Personas, login
+
+ANON = "anonymous"
+
+
+def as_(people: Personas, who: str) -> HttpClient:
+    users = {
+        "owner": people.coach,
+        "other_coach": people.other_coach,
+        "client": people.client_user,
+        "other_client": people.other_client_user,
+    }
+    return HttpClient() if who == ANON else login(users[who])
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 200), ("other_coach", 404), ("client", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_client_page(people: Personas, who: str, status: int) -> None:
+    url = reverse("client", args=[people.client.id])
+    assert as_(people, who).get(url).status_code == status
+
+
+def test_client_page_wrong_method(people: Personas) -> None:
+    url = reverse("client", args=[people.client.id])
+    assert as_(people, "owner").post(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 200), ("other_coach", 404), ("client", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_invite_link(people: Personas, who: str, status: int) -> None:
+    url = reverse("client_invite", args=[people.client.id])
+    response = as_(people, who).post(url)
+    assert response.status_code == status
+    if status == 200:
+        assert "/invite/" in response.content.decode()
+
+
+def test_invite_link_wrong_method(people: Personas) -> None:
+    url = reverse("client_invite", args=[people.client.id])
+    assert as_(people, "owner").get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("owner", 200), ("client", 404), ("other_client", 404), (ANON, 302)]
+)
+def test_dashboard(people: Personas, who: str, status: int) -> None:
+    assert as_(people, who).get(reverse("dashboard")).status_code == status
+
+
+def test_dashboard_lists_only_own_clients(people: Personas) -> None:
+    page = as_(people, "owner").get(reverse("dashboard")).content.decode()
+    assert "Ana" in page
+    assert "Ben" not in page
+    assert as_(people, "owner").post(reverse("dashboard")).status_code == 405
+
+
+def test_adding_a_client(people: Personas) -> None:
+    http = as_(people, "owner")
+    response = http.post(reverse("client_new"), {"name": "Dee", "email": "dee@example.test"})
+    assert response.status_code == 302
+    dee = Client.objects.get(email="dee@example.test")
+    assert response["Location"] == reverse("client", args=[dee.id])
+
+
+@pytest.mark.parametrize(
+    ("data", "field_error"),
+    [
+        ({"name": "", "email": "x@example.test"}, "This field is required"),
+        ({"name": "Ana", "email": "ana@example.test"}, "already have a client"),
+        ({"name": "X", "email": "not-an-email"}, "valid email"),
+        ({"name": "X", "email": "x@example.test", "birth_year": "1800"}, "greater than or equal"),
+    ],
+)
+def test_adding_a_bad_client_shows_the_error_and_saves_nothing(
+    people: Personas, data: dict[str, str], field_error: str
+) -> None:
+    before = Client.objects.count()
+    response = as_(people, "owner").post(reverse("client_new"), data)
+    assert response.status_code == 400
+    assert field_error in response.content.decode()
+    assert Client.objects.count() == before
+
+
+@pytest.mark.parametrize(("who", "status"), [("client", 404), (ANON, 302)])
+def test_only_coaches_add_clients(people: Personas, who: str, status: int) -> None:
+    assert as_(people, who).get(reverse("client_new")).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("client", 200), ("other_client", 200), ("owner", 404), (ANON, 302)]
+)
+def test_today(people: Personas, who: str, status: int) -> None:
+    assert as_(people, who).get(reverse("today")).status_code == status
+
+
+def test_today_shows_the_due_technique_and_the_pain_rule(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    page = as_(people, "client").get(reverse("today")).content.decode()
+    assert "Banded ankle mobilization" in page
+    assert "Never push through pain" in page
+    assert as_(people, "client").post(reverse("today")).status_code == 405
+
+
+def session_data(**overrides: object) -> dict[str, object]:
+    return {
+        "key": str(uuid.uuid4()),
+        "performed_on": timezone.localdate().isoformat(),
+        "pre": "7",
+        "post": "9.5",
+        "pain_during": "1",
+    } | overrides
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("client", 201), ("owner", 201), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, status: int) -> None:
+    ankle_item.plan.starts_on = timezone.localdate()
+    ankle_item.plan.save()
+    url = reverse("log_session", args=[ankle_item.id])
+    assert as_(people, who).post(url, session_data()).status_code == status
+    assert Session.objects.count() == (1 if status == 201 else 0)
+
+
+def test_a_double_submit_stores_one_session(ankle_item: PlanItem, people: Personas) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    data = session_data()
+    http = as_(people, "client")
+    assert http.post(url, data).status_code == 201
+    again = http.post(url, data)
+    assert again.status_code == 200
+    assert "Real improvement" in again.content.decode()
+    assert Session.objects.count() == 1
+    assert http.get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"pain_during": "11"}, "less than or equal to 10"),
+        ({"pre": "abc"}, "Enter a number"),
+        ({"post": "99"}, "outside the physiological range"),
+        ({"performed_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
+    ],
+)
+def test_bad_sessions_show_the_error_and_save_nothing(
+    ankle_item: PlanItem, people: Personas, overrides: dict[str, str], message: str
+) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    response = as_(people, "client").post(url, session_data(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Session.objects.count() == 0
+
+
+def test_pain_above_the_limit_shows_guidance(ankle_item: PlanItem, people: Personas) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    response = as_(people, "client").post(url, session_data(pain_during="5"))
+    page = response.content.decode()
+    assert response.status_code == 201
+    assert "Pain above your limit" in page
+    assert "do not push through pain" in page
+    assert Session.objects.get().over_limit
+
+
+def test_an_invite_link_signs_the_client_in(people: Personas) -> None:
+    dee = client_create(coach=people.coach, name="Dee", email="dee@example.test")
+    _, token = invite_create(client=dee)
+    http = HttpClient()
+    assert http.get(reverse("invite", args=[token])).status_code == 200
+    response = http.post(reverse("invite", args=[token]), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("today")
+    assert http.get(reverse("today")).status_code == 200
+    second = HttpClient().post(reverse("invite", args=[token]), {"password": PASSWORD})
+    assert second.status_code == 400
+    assert "not valid" in second.content.decode()
+
+
+@pytest.mark.parametrize(("role", "url_name"), [("coach", "signup"), ("solo", "signup_solo")])
+def test_signing_up(db: None, role: str, url_name: str) -> None:
+    http = HttpClient()
+    data = {"name": "New", "email": "new@example.test", "password": PASSWORD}
+    assert http.post(reverse(url_name), data).status_code == 302
+    assert User.objects.get(email="new@example.test").role == role
+    target = "dashboard" if role == "coach" else "today"
+    assert http.get(reverse("home"))["Location"] == reverse(target)
+
+
+def test_login_and_logout(people: Personas) -> None:
+    http = HttpClient()
+    response = http.post(reverse("login"), {"username": "coach@example.test", "password": PASSWORD})
+    assert response.status_code == 302
+    assert http.get(reverse("dashboard")).status_code == 200
+    assert http.get(reverse("logout")).status_code == 405
+    assert http.post(reverse("logout")).status_code == 302
+    assert http.get(reverse("dashboard")).status_code == 302
+
+
+def test_a_wrong_password_is_refused(people: Personas) -> None:
+    response = HttpClient().post(
+        reverse("login"), {"username": "coach@example.test", "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert "enter a correct" in response.content.decode()
