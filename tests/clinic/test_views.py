@@ -223,3 +223,12 @@ def test_a_wrong_password_is_refused(people: Personas) -> None:
     )
     assert response.status_code == 200
     assert "enter a correct" in response.content.decode()
+
+
+def test_the_dashboard_shows_the_change_in_the_test_unit(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    as_(people, "client").post(url, session_data(pre="7", post="9.5"))
+    page = as_(people, "owner").get(reverse("dashboard")).content.decode()
+    assert "2.5 cm" in page

@@ -54,7 +54,7 @@ STORIES = (
     Story("Ben Okafor", "ben@demo.test", "m", 1984, "wrist-extension",
           "wrist-hand-volar-glide", "left", "goniometer", 52.0, 0.0, 1.5),
     Story("Cai Moreau", "cai@demo.test", "f", 1978, "hip-ir",
-          "hip-band-posterior-glide", "right", "inclinometer", 22.0, 0.4, 1.0, (2,)),
+          "hip-band-posterior-glide", "right", "inclinometer", 22.0, 1.2, 1.0, (2,)),
 )  # fmt: skip
 
 
