@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from selfmob.clinic.views import accounts, client, coach
+from selfmob.clinic.views import accounts, client, coach, screening
 
 
 @require_GET
@@ -41,6 +41,13 @@ urlpatterns = [
     path("clients/new", coach.client_new, name="client_new"),
     path("clients/<uuid:client_id>", coach.client_detail, name="client"),
     path("clients/<uuid:client_id>/invite", coach.client_invite, name="client_invite"),
+    path("clients/<uuid:client_id>/screening", screening.screening, name="screening"),
+    path(
+        "clients/<uuid:client_id>/screening/result",
+        screening.screening_result,
+        name="screening_result",
+    ),
+    path("clients/<uuid:client_id>/clearance", screening.clearance, name="clearance"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("admin/", admin.site.urls),

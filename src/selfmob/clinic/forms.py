@@ -7,6 +7,7 @@ import uuid
 from django import forms
 
 from selfmob.clinic.errors import InvalidInput
+from selfmob.knowledge.schema import Question
 
 
 def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
@@ -46,3 +47,28 @@ class SessionForm(forms.Form):
     @staticmethod
     def new_key() -> uuid.UUID:
         return uuid.uuid4()
+
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class ScreeningForm(forms.Form):
+    """One yes/no field per red-flag question; the cervical ones when `neck` is set."""
+
+    def __init__(self, *args: object, questions: list[Question], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for q in questions:
+            self.fields[q.id] = forms.ChoiceField(
+                label=q.text, choices=YES_NO, widget=forms.RadioSelect
+            )
+
+    def answers(self) -> dict[str, object]:
+        return {name: value == "yes" for name, value in self.cleaned_data.items()}
+
+
+class ClearanceForm(forms.Form):
+    note = forms.CharField(
+        label="Who saw the client, and what did they advise?",
+        widget=forms.Textarea,
+        max_length=2000,
+    )

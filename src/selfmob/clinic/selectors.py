@@ -13,6 +13,7 @@ from selfmob.clinic.models import Client, PlanItem, Screening, Session, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
 from selfmob.knowledge.rules.schedule import Schedule
+from selfmob.knowledge.rules.screen import ScreenResult, screen
 from selfmob.knowledge.schema import Technique
 
 
@@ -167,3 +168,8 @@ def _latest_change(
     test_id = next((i.retest_id for i in items if str(i.id) == last.item), None)
     unit = load_catalogue().test(test_id).unit if test_id else None
     return round(last.post - first.pre, 2), unit
+
+
+def screening_summary(screening: Screening) -> ScreenResult:
+    """The verdict of a stored screening, with its reasons, as the knowledge core words it."""
+    return screen(load_catalogue(), screening.answers, neck=screening.neck)

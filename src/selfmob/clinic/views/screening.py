@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
+from selfmob.clinic.models import Screening, User
+from selfmob.clinic.services.screening import clearance_record, screening_record
+from selfmob.clinic.views.coach import coach_of
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.screen import questions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    client = get_client_for_user(user, client_id)
+    neck = request.GET.get("neck") == "1" or request.POST.get("neck") == "1"
+    asked = questions(load_catalogue(), neck=neck)
+    form = ScreeningForm(request.POST or None, questions=asked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening_record(client=client, answers=form.answers(), neck=neck, recorded_by=user)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("screening_result", client_id=client.id)
+    context = {"client": client, "form": form, "neck": neck}
+    return render(request, "clinic/screening.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+def screening_result(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    client = get_client_for_user(user, client_id)
+    latest = selectors.latest_screening(client)
+    if latest is None:
+        raise Http404("not found")
+    context = {
+        "client": client,
+        "screening": latest,
+        "result": selectors.screening_summary(latest),
+        "clearance_form": ClearanceForm() if user.role == User.Role.COACH else None,
+    }
+    return render(request, "clinic/screening_result.html", context)
+
+
+@login_required
+@require_POST
+def clearance(request: HttpRequest, client_id: str) -> HttpResponse:
+    coach = coach_of(request)
+    client = get_client_for_user(coach, client_id)
+    latest = selectors.latest_screening(client)
+    form = ClearanceForm(request.POST)
+    if latest is not None and latest.verdict == Screening.Verdict.REFER and form.is_valid():
+        try:
+            clearance_record(screening=latest, cleared_by=coach, note=form.cleaned_data["note"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("client", client_id=client.id)
+    elif latest is None or latest.verdict != Screening.Verdict.REFER:
+        form.add_error(None, "Only a screen whose verdict is refer needs a clearance.")
+    context = {
+        "client": client,
+        "screening": latest,
+        "result": selectors.screening_summary(latest) if latest else None,
+        "clearance_form": form,
+    }
+    return render(request, "clinic/screening_result.html", context, status=400)
