@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from selfmob.clinic.views import accounts, client, coach, screening
+from selfmob.clinic.views import accounts, assessments, client, coach, screening
 
 
 @require_GET
@@ -48,6 +48,12 @@ urlpatterns = [
         name="screening_result",
     ),
     path("clients/<uuid:client_id>/clearance", screening.clearance, name="clearance"),
+    path(
+        "clients/<uuid:client_id>/assessments/new",
+        assessments.assessment_new,
+        name="assessment_new",
+    ),
+    path("assessments/<uuid:assessment_id>", assessments.assessment_detail, name="assessment"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("admin/", admin.site.urls),

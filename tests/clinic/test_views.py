@@ -232,3 +232,8 @@ def test_the_dashboard_shows_the_change_in_the_test_unit(
     as_(people, "client").post(url, session_data(pre="7", post="9.5"))
     page = as_(people, "owner").get(reverse("dashboard")).content.decode()
     assert "2.5 cm" in page
+
+
+def test_the_client_page_says_what_blocks_a_plan(people: Personas) -> None:
+    page = as_(people, "owner").get(reverse("client", args=[people.client.id])).content.decode()
+    assert "screen the client for red flags before starting a plan" in page

@@ -6,7 +6,7 @@ import uuid
 
 from django.http import Http404
 
-from selfmob.clinic.models import Client, PlanItem, User
+from selfmob.clinic.models import Assessment, Client, PlanItem, User
 
 
 def _parse(value: object) -> uuid.UUID:
@@ -32,3 +32,11 @@ def get_plan_item_for_user(user: User, item_id: object) -> PlanItem:
         raise Http404("not found")
     get_client_for_user(user, item.plan.client_id)
     return item
+
+
+def get_assessment_for_user(user: User, assessment_id: object) -> Assessment:
+    found = Assessment.objects.select_related("client").filter(id=_parse(assessment_id)).first()
+    if found is None:
+        raise Http404("not found")
+    get_client_for_user(user, found.client_id)
+    return found

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, get_args
 
 from django import forms
 
 from selfmob.clinic.errors import InvalidInput
-from selfmob.knowledge.schema import Question
+from selfmob.clinic.services.assessments import MeasurementInput
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.schema import Instrument, Question
 
 
 def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
@@ -72,3 +75,49 @@ class ClearanceForm(forms.Form):
         widget=forms.Textarea,
         max_length=2000,
     )
+
+
+INSTRUMENTS = [(i, i.replace("-", " ")) for i in get_args(Instrument)]
+TRIALS = 3
+
+
+class AssessmentForm(forms.Form):
+    measured_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    measured_by = forms.CharField(max_length=120)
+
+
+class MeasurementRowForm(forms.Form):
+    """One test, both sides, up to three trials each. A row without a test is ignored."""
+
+    test = forms.ChoiceField(required=False)
+    instrument = forms.ChoiceField(choices=INSTRUMENTS)
+    position = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tests = load_catalogue().tests.values()
+        test_field = self.fields["test"]
+        assert isinstance(test_field, forms.ChoiceField)
+        test_field.choices = [("", "—"), *((t.id, f"{t.name} ({t.unit})") for t in tests)]
+        for side in ("left", "right"):
+            for n in range(1, TRIALS + 1):
+                self.fields[f"{side}_{n}"] = forms.FloatField(required=False, label=f"{side} {n}")
+
+    def inputs(self) -> list[MeasurementInput]:
+        data = self.cleaned_data
+        if not data.get("test"):
+            return []
+        rows = []
+        for side in ("left", "right"):
+            trials = [data[f"{side}_{n}"] for n in range(1, TRIALS + 1)]
+            values = [t for t in trials if t is not None]
+            if values:
+                rows.append(
+                    MeasurementInput(
+                        data["test"], side, values, data["instrument"], data["position"]
+                    )
+                )
+        return rows
+
+
+MeasurementRows = forms.formset_factory(MeasurementRowForm, extra=3, max_num=6)

@@ -9,9 +9,13 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 
 from selfmob.clinic import errors
-from selfmob.clinic.models import Client, PlanItem, Screening, Session, User
+from selfmob.clinic.diagram import Mark
+from selfmob.clinic.models import Assessment, Client, PlanItem, Screening, Session, User
 from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.assess import Assessment as KnowledgeAssessment
+from selfmob.knowledge.rules.assess import assess as knowledge_assess
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
+from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, screen
 from selfmob.knowledge.schema import Technique
@@ -173,3 +177,46 @@ def _latest_change(
 def screening_summary(screening: Screening) -> ScreenResult:
     """The verdict of a stored screening, with its reasons, as the knowledge core words it."""
     return screen(load_catalogue(), screening.answers, neck=screening.neck)
+
+
+def client_person(client: Client, today: date) -> Person:
+    age = today.year - client.birth_year if client.birth_year else None
+    return Person(age=age, sex=client.sex or None)
+
+
+def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssessment]:
+    """Each test of the assessment classified per side, with suggestions when screening allows.
+
+    A cleared `refer` screen lets plans start, but neck techniques stay withheld until a
+    screen without a `refer` answer is on record: the conservative reading."""
+    client = assessment.client
+    person = client_person(client, today)
+    latest = latest_screening(client)
+    answers = latest.answers if latest and latest.verdict != Screening.Verdict.REFER else None
+    catalogue = load_catalogue()
+    values: dict[str, dict[str, float]] = {}
+    for m in assessment.measurements.all():
+        values.setdefault(m.test_id, {})[m.side] = m.value
+    return [
+        knowledge_assess(
+            catalogue,
+            test_id,
+            left=sides.get("left"),
+            right=sides.get("right"),
+            person=person,
+            answers=answers,
+        )
+        for test_id, sides in values.items()
+    ]
+
+
+def body_marks(results: list[KnowledgeAssessment]) -> list[Mark]:
+    catalogue = load_catalogue()
+    marks = []
+    for result in results:
+        joint = catalogue.joint(result.test.joint)
+        spine = joint.limb == "spine"
+        for side in result.sides.values():
+            where = "" if spine else side.side
+            marks.append(Mark(joint.region, where, side.status, f"{result.test.name}, {side.side}"))
+    return marks

@@ -55,7 +55,7 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
     context = {
         "client": client,
         "screening": selectors.latest_screening(client),
-        "block": selectors.screening_block(client),
+        "blocked": selectors.screening_block(client),
         "due": selectors.due_items(client, timezone.localdate()),
     }
     return render(request, "clinic/client.html", context)

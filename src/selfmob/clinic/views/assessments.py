@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import get_assessment_for_user, get_client_for_user
+from selfmob.clinic.diagram import body_svg
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import AssessmentForm, MeasurementRows, add_service_errors
+from selfmob.clinic.models import User
+from selfmob.clinic.services.assessments import assessment_record
+
+NO_ROWS = "Enter at least one test with a value."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    client = get_client_for_user(user, client_id)
+    today = timezone.localdate()
+    data = request.POST or None
+    form = AssessmentForm(data, initial={"measured_on": today, "measured_by": user.name})
+    rows = MeasurementRows(data, prefix="rows")
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        inputs = [m for row in rows for m in row.inputs()]
+        try:
+            assessment = assessment_record(
+                client=client,
+                recorded_by=user,
+                measurements=inputs,
+                today=today,
+                **form.cleaned_data,
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("assessment", assessment_id=assessment.id)
+    bad = request.method == "POST"
+    context = {"client": client, "form": form, "rows": rows}
+    return render(request, "clinic/assessment_new.html", context, status=400 if bad else 200)
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, assessment_id)  # type: ignore[arg-type]
+    results = selectors.restriction_map(assessment, timezone.localdate())
+    context = {
+        "assessment": assessment,
+        "client": assessment.client,
+        "results": results,
+        "blocked": selectors.screening_block(assessment.client),
+        # The SVG is built from escaped parts only (diagram.py).
+        "diagram": mark_safe(body_svg(selectors.body_marks(results))),
+    }
+    return render(request, "clinic/assessment.html", context)
