@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from selfmob.clinic.views import accounts, assessments, client, coach, screening
+from selfmob.clinic.views import accounts, assessments, client, coach, plans, screening
 
 
 @require_GET
@@ -54,6 +54,7 @@ urlpatterns = [
         name="assessment_new",
     ),
     path("assessments/<uuid:assessment_id>", assessments.assessment_detail, name="assessment"),
+    path("clients/<uuid:client_id>/plans/new", plans.plan_new, name="plan_new"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from selfmob.clinic.models import Assessment, Client, PlanItem, User
@@ -40,3 +41,12 @@ def get_assessment_for_user(user: User, assessment_id: object) -> Assessment:
         raise Http404("not found")
     get_client_for_user(user, found.client_id)
     return found
+
+
+def get_client_for_planning(user: User, client_id: object) -> Client:
+    """Plans are written by the owner coach, or by a solo user for themself. A coached
+    client may read their plan but not write it: 403."""
+    client = get_client_for_user(user, client_id)
+    if client.coach_id is not None and user.id != client.coach_id:
+        raise PermissionDenied("your coach writes your plan")
+    return client

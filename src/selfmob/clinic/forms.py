@@ -9,6 +9,7 @@ from django import forms
 
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.services.assessments import MeasurementInput
+from selfmob.clinic.services.plans import ItemInput
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.schema import Instrument, Question
 
@@ -16,7 +17,21 @@ from selfmob.knowledge.schema import Instrument, Question
 def add_service_errors(form: forms.Form, error: InvalidInput) -> None:
     """Show each service error next to its field (or at the top of the form)."""
     for name, message in error.fields.items():
-        form.add_error(name if name in form.fields else None, message)
+        if name in form.fields:
+            form.add_error(name, message)
+        else:
+            form.add_error(None, _where(name) + message)
+
+
+def _where(name: str) -> str:
+    """'items[0].retest_id' reads as 'Technique 1 (retest id): '."""
+    if name == "__all__":
+        return ""
+    head, _, field = name.partition(".")
+    if "[" in head:
+        index = int(head[head.index("[") + 1 : head.index("]")])
+        return f"Row {index + 1} ({field.replace('_', ' ')}): "
+    return f"{name.replace('_', ' ').capitalize()}: "
 
 
 class SignupForm(forms.Form):
@@ -121,3 +136,53 @@ class MeasurementRowForm(forms.Form):
 
 
 MeasurementRows = forms.formset_factory(MeasurementRowForm, extra=3, max_num=6)
+
+
+WEEKDAYS = [(1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun")]
+
+
+class PlanForm(forms.Form):
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+
+class PlanItemForm(forms.Form):
+    """One technique of the plan; rows left unticked are ignored."""
+
+    include = forms.BooleanField(required=False, label="Include")
+    technique = forms.ChoiceField()
+    side = forms.ChoiceField(
+        choices=[("", "—"), ("left", "left"), ("right", "right")], required=False
+    )
+    retest = forms.ChoiceField(label="Re-test")
+    every_days = forms.IntegerField(min_value=1, max_value=7, required=False, label="Every N days")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pain_limit = forms.IntegerField(min_value=0, max_value=3, initial=2, label="Pain limit (0–3)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        catalogue = load_catalogue()
+        technique = self.fields["technique"]
+        retest = self.fields["retest"]
+        assert isinstance(technique, forms.ChoiceField)
+        assert isinstance(retest, forms.ChoiceField)
+        technique.choices = [(t.id, t.name) for t in catalogue.techniques.values()]
+        retest.choices = [(t.id, t.name) for t in catalogue.tests.values()]
+
+    def item(self) -> ItemInput | None:
+        data = self.cleaned_data
+        if not data.get("include"):
+            return None
+        return ItemInput(
+            technique_id=data["technique"],
+            retest_id=data["retest"],
+            side=data["side"],
+            weekdays=tuple(data["weekdays"]),
+            every_days=data["every_days"],
+            pain_limit=data["pain_limit"],
+        )
+
+
+PlanItems = forms.formset_factory(PlanItemForm, extra=1, max_num=12)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import get_client_for_planning
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import PlanForm, PlanItems, add_service_errors
+from selfmob.clinic.models import Client, User
+from selfmob.clinic.services.plans import plan_create
+
+NONE_CHOSEN = "Tick at least one technique."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, client_id: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    client = get_client_for_planning(user, client_id)
+    today = timezone.localdate()
+    data = request.POST or None
+    form = PlanForm(data, initial={"starts_on": today})
+    items = PlanItems(data, prefix="items", initial=_suggested(client, today))
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        chosen = [i for i in (row.item() for row in items) if i is not None]
+        try:
+            plan_create(client=client, created_by=user, items=chosen, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            if user.role == User.Role.COACH:
+                return redirect("client", client_id=client.id)
+            return redirect("today")
+    blocked = selectors.screening_block(client)
+    context = {"client": client, "form": form, "items": items, "blocked": blocked}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clinic/plan_new.html", context, status=status)
+
+
+def _suggested(client: Client, today: date) -> list[dict[str, object]]:
+    """One row per top suggestion of the latest assessment, ticked, with default schedule."""
+    latest = client.assessments.first()
+    if latest is None:
+        return []
+    rows = []
+    for result in selectors.restriction_map(latest, today):
+        for s in result.suggestions:
+            rows.append({
+                "include": s.rank == 1,
+                "technique": s.technique,
+                "side": s.side or "",
+                "retest": result.test.id,
+                "every_days": 1,
+                "pain_limit": s.pain_rule.limit,
+            })  # fmt: skip
+    return rows

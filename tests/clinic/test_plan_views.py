@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from selfmob.clinic.models import Plan
+from tests.clinic.conftest import Personas, login
+from tests.clinic.test_assessment_views import form_data as assessment_data
+from tests.clinic.test_views import ANON, as_
+
+
+def plan_data(**row: str) -> dict[str, str]:
+    data = {
+        "starts_on": timezone.localdate().isoformat(),
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "12",
+        "items-0-include": "on",
+        "items-0-technique": "ankle-banded-posterior-glide",
+        "items-0-side": "right",
+        "items-0-retest": "wblt-distance",
+        "items-0-every_days": "1",
+        "items-0-pain_limit": "2",
+    }
+    return data | {f"items-0-{k}": v for k, v in row.items()}
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 200), ("client", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_the_plan_page(screened: Personas, who: str, status: int) -> None:
+    url = reverse("plan_new", args=[screened.client.id])
+    assert as_(screened, who).get(url).status_code == status
+
+
+def test_a_solo_user_plans_for_themself(people: Personas) -> None:
+    record = people.solo.client_record
+    assert login(people.solo).get(reverse("plan_new", args=[record.id])).status_code == 200
+
+
+def test_suggestions_prefill_the_plan(screened: Personas) -> None:
+    http = as_(screened, "owner")
+    http.post(reverse("assessment_new", args=[screened.client.id]), assessment_data())
+    page = http.get(reverse("plan_new", args=[screened.client.id])).content.decode()
+    assert 'value="ankle-belt-self-mwm" selected' in page
+    assert http.put(reverse("plan_new", args=[screened.client.id])).status_code == 405
+
+
+def test_starting_a_plan(screened: Personas) -> None:
+    response = as_(screened, "owner").post(
+        reverse("plan_new", args=[screened.client.id]), plan_data()
+    )
+    assert response.status_code == 302
+    item = Plan.objects.get().items.get()
+    assert (item.technique_id, item.side, item.every_days) == (
+        "ankle-banded-posterior-glide",
+        "right",
+        1,
+    )
+    today = as_(screened, "client").get(reverse("today")).content.decode()
+    assert "Banded ankle mobilization" in today
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"pain_limit": "5"}, "less than or equal to 3"),
+        ({"retest": "wrist-extension"}, "measures radiocarpal"),
+        ({"every_days": ""}, "weekdays or every N days"),
+        ({"include": ""}, "add at least one technique"),
+    ],
+)
+def test_a_bad_plan_shows_the_error_and_saves_nothing(
+    screened: Personas, row: dict[str, str], message: str
+) -> None:
+    url = reverse("plan_new", args=[screened.client.id])
+    response = as_(screened, "owner").post(url, plan_data(**row))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_no_plan_before_the_screen(people: Personas) -> None:
+    url = reverse("plan_new", args=[people.client.id])
+    response = as_(people, "owner").post(url, plan_data())
+    assert response.status_code == 400
+    assert "screen the client for red flags" in response.content.decode()
+    assert not Plan.objects.exists()
