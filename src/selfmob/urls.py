@@ -6,7 +6,15 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from selfmob.clinic.views import accounts, assessments, client, coach, plans, screening
+from selfmob.clinic.views import (
+    accounts,
+    assessments,
+    client,
+    coach,
+    plans,
+    progress,
+    screening,
+)
 
 
 @require_GET
@@ -55,6 +63,7 @@ urlpatterns = [
     ),
     path("assessments/<uuid:assessment_id>", assessments.assessment_detail, name="assessment"),
     path("clients/<uuid:client_id>/plans/new", plans.plan_new, name="plan_new"),
+    path("clients/<uuid:client_id>/progress", progress.progress, name="progress"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("admin/", admin.site.urls),

@@ -94,7 +94,8 @@ def due_items(client: Client, day: date) -> list[DueItem]:
     ]
 
 
-def _adherence(items: list[PlanItem], sessions: list[SessionFacts], today: date) -> Adherence:
+def adherence_of(items: list[PlanItem], sessions: list[SessionFacts], today: date) -> Adherence:
+    """Done against planned over the last 14 days; each due day counts once."""
     first = today - timedelta(days=ADHERENCE_DAYS - 1)
     due = {(str(i.id), d) for i in items for d in schedule_of(i).due_days(first, today)}
     done = {(s.item, s.performed_on) for s in sessions} & due
@@ -125,19 +126,22 @@ def _session_facts(coach: User, since: date) -> dict[uuid.UUID, list[SessionFact
     )
     by_client: dict[uuid.UUID, list[SessionFacts]] = {}
     for s in rows:
-        fact = SessionFacts(
-            item=str(s.plan_item_id),
-            performed_on=s.performed_on,
-            pre=s.pre,
-            post=s.post,
-            mdc=s.mdc,
-            verdict=s.verdict,
-            pain_during=s.pain_during,
-            over_limit=s.over_limit,
-            pain_next_day=s.pain_next_day,
-        )
-        by_client.setdefault(s.client_id, []).append(fact)
+        by_client.setdefault(s.client_id, []).append(facts_of(s))
     return by_client
+
+
+def facts_of(s: Session) -> SessionFacts:
+    return SessionFacts(
+        item=str(s.plan_item_id),
+        performed_on=s.performed_on,
+        pre=s.pre,
+        post=s.post,
+        mdc=s.mdc,
+        verdict=s.verdict,
+        pain_during=s.pain_during,
+        over_limit=s.over_limit,
+        pain_next_day=s.pain_next_day,
+    )
 
 
 def _row(client: Client, sessions: list[SessionFacts], today: date) -> DashboardRow:
@@ -158,7 +162,7 @@ def _row(client: Client, sessions: list[SessionFacts], today: date) -> Dashboard
     )
     change, unit = _latest_change(sessions, items)
     last = sessions[-1].performed_on if sessions else None
-    return DashboardRow(client, _adherence(items, sessions, today), last, change, unit, flags)
+    return DashboardRow(client, adherence_of(items, sessions, today), last, change, unit, flags)
 
 
 def _latest_change(

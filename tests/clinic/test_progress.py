@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from selfmob.clinic.charts import Point, progress_svg
+from selfmob.clinic.models import PlanItem
+from selfmob.clinic.progress import client_progress
+from selfmob.clinic.services.sessions import session_log
+from tests.clinic.conftest import TODAY, Personas
+from tests.clinic.test_views import ANON, as_
+
+
+def log(item: PlanItem, day_offset: int, pre: float, post: float) -> None:
+    session_log(
+        plan_item=item,
+        idempotency_key=uuid.uuid4(),
+        performed_on=TODAY + timedelta(days=day_offset),
+        pre=pre,
+        post=post,
+        pain_during=1,
+        today=TODAY + timedelta(days=30),
+    )
+
+
+def test_carry_over_is_judged_against_the_baseline(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    log(ankle_item, 0, 7.0, 8.0)
+    log(ankle_item, 2, 7.5, 8.5)
+    log(ankle_item, 9, 9.5, 10.0)
+    [series] = client_progress(screened.client, TODAY + timedelta(days=10)).series
+    assert series.baseline == 7.0
+    assert series.baseline_from == "first pre-test"
+    assert series.carry_over.verdict == "real_gain"
+    assert series.carry_over.change == pytest.approx(2.5)
+    assert [w.sessions for w in series.weeks] == [2, 1]
+
+
+def test_the_chart_is_an_accessible_svg() -> None:
+    svg = progress_svg(
+        [Point(TODAY, 7.0, 8.0), Point(TODAY + timedelta(days=2), 7.5, 9.0)],
+        title="Lunge <right>",
+        unit="cm",
+        baseline=7.0,
+        mdc=1.9,
+        threshold=8.4,
+    )
+    assert svg.startswith("<svg")
+    assert '<title id="t">Lunge &lt;right&gt;</title>' in svg
+    assert svg.count("<circle") == 4
+    assert "stroke-dasharray" in svg
+    assert progress_svg([], title="x", unit="cm", baseline=None, mdc=1, threshold=None) == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 200), ("client", 200), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_the_progress_page(ankle_item: PlanItem, screened: Personas, who: str, status: int) -> None:
+    log(ankle_item, 0, 7.0, 9.5)
+    url = reverse("progress", args=[screened.client.id])
+    response = as_(screened, who).get(url)
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert "<svg" in page
+        assert "Weight-bearing lunge" in page
+    assert as_(screened, "owner").post(url).status_code == 405
