@@ -237,3 +237,50 @@ def test_the_dashboard_shows_the_change_in_the_test_unit(
 def test_the_client_page_says_what_blocks_a_plan(people: Personas) -> None:
     page = as_(people, "owner").get(reverse("client", args=[people.client.id])).content.decode()
     assert "screen the client for red flags before starting a plan" in page
+
+
+def _yesterday_session(item: PlanItem) -> Session:
+    item.plan.starts_on = timezone.localdate() - timedelta(days=3)
+    item.plan.save()
+    http = login(item.plan.client.user)  # type: ignore[arg-type]
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    http.post(reverse("log_session", args=[item.id]), session_data(performed_on=yesterday))
+    return Session.objects.get()
+
+
+def test_today_asks_for_next_day_pain_and_records_it(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    session = _yesterday_session(ankle_item)
+    http = as_(people, "client")
+    assert "How is the pain today" in http.get(reverse("today")).content.decode()
+    response = http.post(reverse("next_day_pain", args=[session.id]), {"pain": "4"}, follow=True)
+    assert "review" in response.content.decode()
+    session.refresh_from_db()
+    assert session.pain_next_day == 4
+    assert "How is the pain today" not in http.get(reverse("today")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("client", 302), ("owner", 302), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_next_day_pain_access(
+    ankle_item: PlanItem, people: Personas, who: str, status: int
+) -> None:
+    session = _yesterday_session(ankle_item)
+    url = reverse("next_day_pain", args=[session.id])
+    assert as_(people, who).post(url, {"pain": "1"}).status_code == status
+    session.refresh_from_db()
+    assert (session.pain_next_day is not None) == (who in ("client", "owner"))
+
+
+def test_bad_next_day_pain_saves_nothing(ankle_item: PlanItem, people: Personas) -> None:
+    session = _yesterday_session(ankle_item)
+    url = reverse("next_day_pain", args=[session.id])
+    response = as_(people, "client").post(url, {"pain": "12"})
+    assert response.status_code == 400
+    assert "less than or equal to 10" in response.content.decode()
+    session.refresh_from_db()
+    assert session.pain_next_day is None
+    assert as_(people, "client").get(url).status_code == 405

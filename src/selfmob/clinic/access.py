@@ -7,7 +7,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from selfmob.clinic.models import Assessment, Client, PlanItem, User
+from selfmob.clinic.models import Assessment, Client, PlanItem, Session, User
 
 
 def _parse(value: object) -> uuid.UUID:
@@ -50,3 +50,11 @@ def get_client_for_planning(user: User, client_id: object) -> Client:
     if client.coach_id is not None and user.id != client.coach_id:
         raise PermissionDenied("your coach writes your plan")
     return client
+
+
+def get_session_for_user(user: User, session_id: object) -> Session:
+    found = Session.objects.filter(id=_parse(session_id)).first()
+    if found is None:
+        raise Http404("not found")
+    get_client_for_user(user, found.client_id)
+    return found

@@ -186,3 +186,7 @@ class PlanItemForm(forms.Form):
 
 
 PlanItems = forms.formset_factory(PlanItemForm, extra=1, max_num=12)
+
+
+class NextDayPainForm(forms.Form):
+    pain = forms.IntegerField(min_value=0, max_value=10, label="Pain today (0–10)")

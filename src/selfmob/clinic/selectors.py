@@ -224,3 +224,15 @@ def body_marks(results: list[KnowledgeAssessment]) -> list[Mark]:
             where = "" if spine else side.side
             marks.append(Mark(joint.region, where, side.status, f"{result.test.name}, {side.side}"))
     return marks
+
+
+def awaiting_next_day_pain(client: Client, today: date) -> list[Session]:
+    """Yesterday's and the day before's sessions whose next-day pain is not recorded yet."""
+    return list(
+        Session.objects.filter(
+            client=client,
+            pain_next_day__isnull=True,
+            performed_on__gte=today - timedelta(days=2),
+            performed_on__lt=today,
+        ).order_by("performed_on")
+    )

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_plan_item_for_user
+from selfmob.clinic.access import get_plan_item_for_user, get_session_for_user
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.forms import SessionForm, add_service_errors
+from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_errors
 from selfmob.clinic.models import Client, User
-from selfmob.clinic.services.sessions import session_log
+from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
 
 
@@ -35,7 +36,34 @@ def today(request: HttpRequest) -> HttpResponse:
         (due, SessionForm(initial={"key": SessionForm.new_key(), "performed_on": day}))
         for due in selectors.due_items(client, day)
     ]
-    return render(request, "clinic/today.html", {"client": client, "cards": cards, "day": day})
+    context = {
+        "client": client,
+        "cards": cards,
+        "day": day,
+        "awaiting": selectors.awaiting_next_day_pain(client, day),
+        "pain_form": NextDayPainForm(),
+    }
+    return render(request, "clinic/today.html", context)
+
+
+@login_required
+@require_POST
+def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id)  # type: ignore[arg-type]
+    form = NextDayPainForm(request.POST)
+    if form.is_valid():
+        try:
+            _, guidance = next_day_pain_record(session=session, pain=form.cleaned_data["pain"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            if guidance:
+                messages.warning(request, guidance)
+            else:
+                messages.success(request, "Thanks: next-day pain recorded.")
+            return redirect("today")
+    context = {"session": session, "form": form}
+    return render(request, "clinic/next_day_error.html", context, status=400)
 
 
 @login_required
