@@ -75,3 +75,18 @@ def test_flags_come_sorted_by_urgency() -> None:
     )
     assert found == sorted(found, key=URGENCY.index)
     assert found[0] == "red_flag"
+
+
+def test_no_gain_uses_the_item_baseline_when_given() -> None:
+    window = [days_ago(2), days_ago(1, post=7.5)]
+    flags = client_flags(
+        POLICY, today=TODAY, refer_uncleared=False, sessions=window,
+        plan_started=TODAY - timedelta(days=30), baselines={"a": (7.0, 12)},
+    )  # fmt: skip
+    assert [f.kind for f in flags] == ["no_gain"]
+    assert "after 12 sessions" in flags[0].reason
+    gained = client_flags(
+        POLICY, today=TODAY, refer_uncleared=False, sessions=window,
+        plan_started=TODAY - timedelta(days=30), baselines={"a": (5.0, 12)},
+    )  # fmt: skip
+    assert gained == []

@@ -22,7 +22,15 @@ def get_client_for_user(user: User, client_id: object) -> Client:
     if not user.is_authenticated:
         raise Http404("not found")
     client = Client.objects.filter(id=_parse(client_id)).first()
-    if client is None or user.id not in (client.coach_id, client.user_id):
+    return _allowed(user, client)
+
+
+def _allowed(user: User, client: Client | None) -> Client:
+    if (
+        client is None
+        or not user.is_authenticated
+        or user.id not in (client.coach_id, client.user_id)
+    ):
         raise Http404("not found")
     return client
 
@@ -31,7 +39,7 @@ def get_plan_item_for_user(user: User, item_id: object) -> PlanItem:
     item = PlanItem.objects.select_related("plan__client").filter(id=_parse(item_id)).first()
     if item is None:
         raise Http404("not found")
-    get_client_for_user(user, item.plan.client_id)
+    _allowed(user, item.plan.client)
     return item
 
 

@@ -232,6 +232,9 @@ class Session(models.Model):
         ordering: ClassVar[list[str]] = ["-performed_on", "-created_at"]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["client", "performed_on"], name="session_client_day"),
+            models.Index(
+                fields=["plan_item", "performed_on", "created_at"], name="session_item_day"
+            ),
         ]
         constraints: ClassVar[list[Any]] = [
             models.CheckConstraint(condition=Q(pain_during__lte=10), name="pain_during_0_to_10"),

@@ -36,9 +36,6 @@ def session_log(
     today: date,
 ) -> Logged:
     client_id = plan_item.plan.client_id
-    existing = Session.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replayed(existing, client_id)
     session = _build(
         plan_item,
         key=idempotency_key,
@@ -48,10 +45,10 @@ def session_log(
         pain_during=pain_during,
         today=today,
     )
-    try:
+    try:  # the common case is a new key: insert first, look the key up only on conflict
         with transaction.atomic():
             session.save(force_insert=True)
-    except IntegrityError:  # a concurrent retry won the race: return its session
+    except IntegrityError:  # a retry, or a concurrent one that won the race
         return _replayed(Session.objects.get(idempotency_key=idempotency_key), client_id)
     return Logged(session, True, _guidance(session))
 

@@ -7,7 +7,7 @@ in a row; no real gain over the baseline after N sessions; no log for N days.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -53,7 +53,10 @@ def client_flags(
     refer_uncleared: bool,
     sessions: Sequence[SessionFacts],
     plan_started: date | None,
+    baselines: Mapping[str, tuple[float, int]] | None = None,
 ) -> list[Flag]:
+    """`sessions` may be a recent window; `baselines` gives, per plan item, its first
+    pre-test ever and its total number of sessions."""
     flags = []
     if refer_uncleared:
         flags.append(Flag("red_flag", "The red-flag screen says to see a professional."))
@@ -63,30 +66,36 @@ def client_flags(
     rise = policy.pain.next_day_rise
     if any(s.pain_next_day is not None and s.pain_next_day - s.pain_during >= rise for s in recent):
         flags.append(Flag("next_day_pain", f"Pain the next day rose by {rise} or more points."))
-    flags += _trend_flags(policy, sessions)
+    flags += _trend_flags(policy, sessions, baselines or {})
     silent = _silent(policy, today, sessions, plan_started)
     return sorted(flags + silent, key=lambda f: f.urgency)
 
 
-def _trend_flags(policy: Policy, sessions: Sequence[SessionFacts]) -> list[Flag]:
+def _trend_flags(
+    policy: Policy, sessions: Sequence[SessionFacts], baselines: Mapping[str, tuple[float, int]]
+) -> list[Flag]:
     """One flag of each kind at most, from the first plan item that shows it."""
     found: dict[Kind, Flag] = {}
     for item in dict.fromkeys(s.item for s in sessions):
-        for flag in _item_flags(policy, [s for s in sessions if s.item == item]):
+        for flag in _item_flags(policy, [s for s in sessions if s.item == item], baselines):
             found.setdefault(flag.kind, flag)
     return list(found.values())
 
 
-def _item_flags(policy: Policy, mine: Sequence[SessionFacts]) -> Iterator[Flag]:
+def _item_flags(
+    policy: Policy, mine: Sequence[SessionFacts], baselines: Mapping[str, tuple[float, int]]
+) -> Iterator[Flag]:
     falling = policy.flags.falling_in_a_row
     if len(mine) >= falling and all(s.verdict == "real_loss" for s in mine[-falling:]):
         yield Flag(
             "rom_falling", f"Range fell by more than the MDC in {falling} sessions in a row."
         )
     enough = policy.flags.no_gain_sessions
-    # Every test in the catalogue is higher-is-better; the baseline is the first pre-test.
-    if len(mine) >= enough and mine[-1].post - mine[0].pre <= mine[-1].mdc:
-        yield Flag("no_gain", f"No real gain over the first pre-test after {len(mine)} sessions.")
+    # Every test in the catalogue is higher-is-better. The baseline is the item's first
+    # pre-test ever when known, else the first one in the sessions given.
+    baseline, total = baselines.get(mine[0].item, (mine[0].pre, len(mine)))
+    if total >= enough and mine[-1].post - baseline <= mine[-1].mdc:
+        yield Flag("no_gain", f"No real gain over the first pre-test after {total} sessions.")
 
 
 def _silent(
