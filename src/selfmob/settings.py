@@ -72,6 +72,9 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Tests use a file too (not shared-cache memory), so WAL, busy_timeout and IMMEDIATE
+        # behave as in production under concurrency.
+        "TEST": {"NAME": path.with_name(f"test-{os.getpid()}-{path.name}")},
         "OPTIONS": {
             # Without IMMEDIATE, concurrent read-then-write requests fail with "database is
             # locked"; WAL lets readers work while one writer commits.
