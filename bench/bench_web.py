@@ -14,6 +14,7 @@ the bare view's.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import secrets
 import statistics
@@ -82,6 +83,9 @@ def main() -> None:
     as_coach, as_client = HttpClient(), HttpClient()
     as_coach.force_login(coach)
     as_client.force_login(client.user)
+    as_client.get("/today")  # warm up, then freeze as selfmob.gunicorn_conf does in workers
+    gc.collect()
+    gc.freeze()
 
     def post() -> object:
         data = {"key": str(uuid.uuid4()), "performed_on": TODAY.isoformat(), "pre": "50",

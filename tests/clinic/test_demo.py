@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.demo import COACH_EMAIL, PASSWORD, STORIES, DemoRefused, demo_load
 from selfmob.clinic.models import Session, User
-from selfmob.clinic.selectors import coach_dashboard
 from tests.clinic.conftest import TODAY
 
 

@@ -90,3 +90,11 @@ def test_no_gain_uses_the_item_baseline_when_given() -> None:
         plan_started=TODAY - timedelta(days=30), baselines={"a": (5.0, 12)},
     )  # fmt: skip
     assert gained == []
+
+
+def test_silence_counts_from_the_last_session_even_outside_the_window() -> None:
+    flags = client_flags(
+        POLICY, today=TODAY, refer_uncleared=False, sessions=[],
+        plan_started=TODAY - timedelta(days=60), last_session_on=TODAY - timedelta(days=20),
+    )  # fmt: skip
+    assert [f.reason for f in flags] == ["No session logged for 20 days."]

@@ -70,7 +70,8 @@ def run_serve(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     argv = [
         sys.executable, "-m", "gunicorn", "selfmob.wsgi:application",
-        "--bind", args.bind, "--workers", str(args.workers), "--no-control-socket",
+        "--config", "python:selfmob.gunicorn_conf", "--bind", args.bind,
+        "--workers", str(args.workers), "--no-control-socket",
         "--access-logfile", "-",
     ]  # fmt: skip
     print(f"selfmob: serving on http://{args.bind}", file=sys.stderr)

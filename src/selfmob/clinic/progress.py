@@ -9,11 +9,13 @@ from itertools import groupby
 
 from selfmob.clinic.charts import Point
 from selfmob.clinic.models import Client, Measurement, PlanItem, Session
-from selfmob.clinic.selectors import Adherence, adherence_of, client_person, facts_of
+from selfmob.clinic.selectors import Adherence, adherence_of, client_person, facts_of, schedule_of
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import Change, classify_change
 from selfmob.knowledge.rules.measures import threshold
 from selfmob.knowledge.schema import RomTest
+
+PAIN_SHOWN = 28  # the most recent sessions listed with their pain
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def client_progress(client: Client, today: date) -> ClientProgress:
         _series(list(group), baseline=baselines.get(key), client=client, today=today)
         for key, group in groupby(sorted(sessions, key=_test_side), key=_test_side)
     ]
-    return ClientProgress(adherence_of(items, facts, today), series)
+    schedules = [(i.id.hex, schedule_of(i)) for i in items]
+    return ClientProgress(adherence_of(schedules, facts, today), series)
 
 
 def _test_side(s: Session) -> tuple[str, str]:
@@ -82,7 +85,7 @@ def _series(
         threshold=limit.value if limit else None,
         weeks=_weeks(sessions),
         carry_over=classify_change(test, before=start, after=sessions[-1].pre),
-        pain=[(s.performed_on, s.pain_during, s.pain_next_day) for s in sessions],
+        pain=[(s.performed_on, s.pain_during, s.pain_next_day) for s in sessions[-PAIN_SHOWN:]],
     )
 
 

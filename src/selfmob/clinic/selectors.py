@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Cast
-
 from selfmob.clinic import errors
 from selfmob.clinic.diagram import Mark
-from selfmob.clinic.models import Assessment, Client, PlanItem, Screening, Session, User
+from selfmob.clinic.models import Assessment, Client, PlanItem, Screening, Session
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.assess import Assessment as KnowledgeAssessment
 from selfmob.knowledge.rules.assess import assess as knowledge_assess
-from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
+from selfmob.knowledge.rules.flags import SessionFacts
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, screen
@@ -35,12 +32,7 @@ def screening_block(client: Client) -> str | None:
     return None
 
 
-WINDOW_DAYS = 28  # the dashboard reads the last 4 weeks of sessions (flags need less)
 ADHERENCE_DAYS = 14
-FACT_FIELDS = (
-    "client_id", "plan_item_id", "performed_on", "pre", "post", "mdc", "verdict",
-    "pain_during", "over_limit", "pain_next_day",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,16 +50,6 @@ class Adherence:
     @property
     def ratio(self) -> float | None:
         return None if self.planned == 0 else min(1.0, self.done / self.planned)
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    client: Client
-    adherence: Adherence
-    last_session: date | None
-    latest_change: float | None
-    unit: str | None
-    flags: list[Flag]
 
 
 def schedule_of(item: PlanItem) -> Schedule:
@@ -94,53 +76,15 @@ def due_items(client: Client, day: date) -> list[DueItem]:
     ]
 
 
-def adherence_of(items: list[PlanItem], sessions: list[SessionFacts], today: date) -> Adherence:
-    """Done against planned over the last 14 days; each due day counts once."""
+def adherence_of(
+    schedules: list[tuple[str, Schedule]], sessions: list[SessionFacts], today: date
+) -> Adherence:
+    """Done against planned over the last 14 days; each due day counts once. `schedules`
+    pairs each plan item's hex id with its schedule."""
     first = today - timedelta(days=ADHERENCE_DAYS - 1)
-    due = {(i.id.hex, d) for i in items for d in schedule_of(i).due_days(first, today)}
+    due = {(key, d) for key, schedule in schedules for d in schedule.due_days(first, today)}
     done = {(s.item, s.performed_on) for s in sessions} & due
     return Adherence(len(done), len(due))
-
-
-def coach_dashboard(coach: User, today: date) -> list[DashboardRow]:
-    """Every client of the coach with adherence, last session, change and flags, most urgent
-    first. Five queries whatever the number of clients."""
-    first_pre = Session.objects.filter(plan_item=OuterRef("pk")).order_by(
-        "performed_on", "created_at"
-    )
-    count = Session.objects.filter(plan_item=OuterRef("pk")).values("plan_item")
-    items = PlanItem.objects.annotate(
-        first_pre=Subquery(first_pre.values("pre")[:1]),
-        session_count=Subquery(count.annotate(n=Count("id")).values("n")[:1]),
-    )
-    clients = list(
-        Client.objects.filter(coach=coach).prefetch_related(
-            Prefetch("screenings", queryset=Screening.objects.select_related("clearance")),
-            Prefetch("plans__items", queryset=items),
-        )
-    )
-    facts = _session_facts(coach, today - timedelta(days=WINDOW_DAYS))
-    rows = [_row(client, facts.get(client.id.hex, []), today) for client in clients]
-    return sorted(
-        rows, key=lambda r: (min((f.urgency for f in r.flags), default=99), r.client.name)
-    )
-
-
-def _session_facts(coach: User, since: date) -> dict[str, list[SessionFacts]]:
-    # Ids come back as text, keyed by their hex form: parsing thousands of UUIDs per request
-    # cost more than the rest of the dashboard together.
-    rows = (
-        Session.objects.filter(client__coach=coach, performed_on__gte=since)
-        .order_by("performed_on", "created_at")
-        .values_list(
-            Cast("client_id", CharField()), Cast("plan_item_id", CharField()), *FACT_FIELDS[2:]
-        )
-    )
-    by_client: dict[str, list[SessionFacts]] = {}
-    for client_id, item_id, *rest in rows:  # tuples: far cheaper than model instances
-        fact = SessionFacts(item_id.replace("-", ""), *rest)
-        by_client.setdefault(client_id.replace("-", ""), []).append(fact)
-    return by_client
 
 
 def facts_of(s: Session) -> SessionFacts:
@@ -155,47 +99,6 @@ def facts_of(s: Session) -> SessionFacts:
         over_limit=s.over_limit,
         pain_next_day=s.pain_next_day,
     )
-
-
-def _row(client: Client, sessions: list[SessionFacts], today: date) -> DashboardRow:
-    screenings = sorted(client.screenings.all(), key=lambda s: s.created_at, reverse=True)
-    latest = screenings[0] if screenings else None
-    refer = bool(latest and latest.verdict == "refer" and not hasattr(latest, "clearance"))
-    plans = list(client.plans.all())
-    items = [i for p in plans for i in p.items.all()]
-    for item in items:  # the prefetch already holds each item's plan
-        item.plan = next(p for p in plans if p.id == item.plan_id)
-    started = min((p.starts_on for p in plans), default=None)
-    flags = client_flags(
-        load_catalogue().policy,
-        today=today,
-        refer_uncleared=refer,
-        sessions=sessions,
-        plan_started=started,
-        baselines={
-            i.id.hex: (i.first_pre, i.session_count or 0)  # type: ignore[attr-defined]
-            for i in items
-            if getattr(i, "first_pre", None) is not None
-        },
-    )
-    change, unit = _latest_change(sessions, items)
-    last = sessions[-1].performed_on if sessions else None
-    return DashboardRow(client, adherence_of(items, sessions, today), last, change, unit, flags)
-
-
-def _latest_change(
-    sessions: list[SessionFacts], items: list[PlanItem]
-) -> tuple[float | None, str | None]:
-    """The last post-test against the item's first pre-test ever (`first_pre`, annotated)."""
-    if not sessions:
-        return None, None
-    last = sessions[-1]
-    item = next((i for i in items if i.id.hex == last.item), None)
-    if item is None:
-        return None, None
-    baseline = getattr(item, "first_pre", None)
-    change = None if baseline is None else round(last.post - baseline, 2)
-    return change, load_catalogue().test(item.retest_id).unit
 
 
 def screening_summary(screening: Screening) -> ScreenResult:

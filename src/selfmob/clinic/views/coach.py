@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from selfmob.clinic import selectors
 from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClientForm, add_service_errors
 from selfmob.clinic.models import User
@@ -27,7 +28,7 @@ def coach_of(request: HttpRequest) -> User:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     coach = coach_of(request)
-    rows = selectors.coach_dashboard(coach, timezone.localdate())
+    rows = coach_dashboard(coach, timezone.localdate())
     return render(request, "clinic/dashboard.html", {"rows": rows})
 
 

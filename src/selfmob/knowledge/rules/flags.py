@@ -54,9 +54,11 @@ def client_flags(
     sessions: Sequence[SessionFacts],
     plan_started: date | None,
     baselines: Mapping[str, tuple[float, int]] | None = None,
+    last_session_on: date | None = None,
 ) -> list[Flag]:
     """`sessions` may be a recent window; `baselines` gives, per plan item, its first
-    pre-test ever and its total number of sessions."""
+    pre-test ever and its total number of sessions; `last_session_on` the client's last
+    session day, when it may fall outside the window."""
     flags = []
     if refer_uncleared:
         flags.append(Flag("red_flag", "The red-flag screen says to see a professional."))
@@ -67,7 +69,7 @@ def client_flags(
     if any(s.pain_next_day is not None and s.pain_next_day - s.pain_during >= rise for s in recent):
         flags.append(Flag("next_day_pain", f"Pain the next day rose by {rise} or more points."))
     flags += _trend_flags(policy, sessions, baselines or {})
-    silent = _silent(policy, today, sessions, plan_started)
+    silent = _silent(policy, today, sessions, plan_started, last_session_on)
     return sorted(flags + silent, key=lambda f: f.urgency)
 
 
@@ -99,11 +101,16 @@ def _item_flags(
 
 
 def _silent(
-    policy: Policy, today: date, sessions: Sequence[SessionFacts], plan_started: date | None
+    policy: Policy,
+    today: date,
+    sessions: Sequence[SessionFacts],
+    plan_started: date | None,
+    last_session_on: date | None,
 ) -> list[Flag]:
     if plan_started is None:
         return []
-    last = max((s.performed_on for s in sessions), default=plan_started)
+    known = [d for d in (last_session_on, *(s.performed_on for s in sessions)) if d]
+    last = max(known, default=plan_started)
     days = (today - last).days
     if days >= policy.flags.silent_days:
         return [Flag("silent", f"No session logged for {days} days.")]

@@ -1,0 +1,174 @@
+"""The coach's client list: adherence, last session, change against baseline and flags,
+most urgent first. Four queries, whatever the number of clients, all read as plain tuples:
+building model instances and parsing thousands of UUIDs cost more than the rest together."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast
+
+from selfmob.clinic.models import Client, PlanItem, Screening, Session, User
+from selfmob.clinic.selectors import Adherence, adherence_of
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
+from selfmob.knowledge.rules.schedule import Schedule
+
+WINDOW_DAYS = 14  # sessions read for flags and adherence; baselines and last days from subqueries
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    id: uuid.UUID
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    key: str
+    retest_id: str
+    schedule: Schedule
+    first_pre: float | None
+    sessions: int
+    last_on: date | None
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    client: ClientRef
+    adherence: Adherence
+    last_session: date | None
+    latest_change: float | None
+    unit: str | None
+    flags: list[Flag]
+
+
+def coach_dashboard(coach: User, today: date) -> list[DashboardRow]:
+    clients = [
+        ClientRef(*row)
+        for row in Client.objects.filter(coach=coach).values_list("id", "name", "email")
+    ]
+    refer = _uncleared_refers(coach)
+    items = _items(coach)
+    sessions = _sessions(coach, today - timedelta(days=WINDOW_DAYS))
+    rows = [
+        _row(c, items[c.id.hex], sessions[c.id.hex], today, refer=c.id.hex in refer)
+        for c in clients
+    ]
+    return sorted(
+        rows, key=lambda r: (min((f.urgency for f in r.flags), default=99), r.client.name)
+    )
+
+
+def _hex(value: str) -> str:
+    """A UUID read as text: 32 hex digits on SQLite, hyphenated on PostgreSQL."""
+    return value.replace("-", "")
+
+
+def _uncleared_refers(coach: User) -> set[str]:
+    latest: dict[str, tuple[str, bool]] = {}
+    rows = (
+        Screening.objects.filter(client__coach=coach)
+        .order_by("created_at")
+        .values_list(Cast("client_id", CharField()), "verdict", "clearance__id")
+    )
+    for client_id, verdict, clearance in rows:
+        latest[_hex(client_id)] = (verdict, clearance is not None)
+    return {c for c, (verdict, cleared) in latest.items() if verdict == "refer" and not cleared}
+
+
+def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
+    own = Session.objects.filter(plan_item=OuterRef("pk"))
+    first_pre = own.order_by("performed_on", "created_at").values("pre")[:1]
+    last_on = own.order_by("-performed_on").values("performed_on")[:1]
+    count = own.values("plan_item").annotate(n=Count("id")).values("n")[:1]
+    rows = (
+        PlanItem.objects.filter(plan__client__coach=coach)
+        .annotate(first_pre=Subquery(first_pre), n=Subquery(count), last_on=Subquery(last_on))
+        .values_list(
+            Cast("plan__client_id", CharField()),
+            Cast("id", CharField()),
+            "retest_id",
+            "weekdays",
+            "every_days",
+            "removed_at",
+            "plan__starts_on",
+            "plan__ends_on",
+            "first_pre",
+            "n",
+            "last_on",
+        )
+    )
+    found: defaultdict[str, list[ItemFacts]] = defaultdict(list)
+    for client_id, key, retest, weekdays, every, removed, starts, ends, first, n, last in rows:
+        removed_on = removed.date() if isinstance(removed, datetime) else None
+        schedule = Schedule(starts, ends, weekdays, every, removed_on)
+        last_day = date.fromisoformat(last) if isinstance(last, str) else last
+        found[_hex(client_id)].append(
+            ItemFacts(_hex(key), retest, schedule, first, n or 0, last_day)
+        )
+    return found
+
+
+def _sessions(coach: User, since: date) -> defaultdict[str, list[SessionFacts]]:
+    rows = (
+        Session.objects.filter(client__coach=coach, performed_on__gte=since)
+        .order_by("performed_on", "created_at")
+        .values_list(
+            Cast("client_id", CharField()),
+            Cast("plan_item_id", CharField()),
+            "performed_on",
+            "pre",
+            "post",
+            "mdc",
+            "verdict",
+            "pain_during",
+            "over_limit",
+            "pain_next_day",
+        )
+    )
+    found: defaultdict[str, list[SessionFacts]] = defaultdict(list)
+    for client_id, item_id, *rest in rows:
+        found[_hex(client_id)].append(SessionFacts(_hex(item_id), *rest))
+    return found
+
+
+def _row(
+    client: ClientRef,
+    items: list[ItemFacts],
+    sessions: list[SessionFacts],
+    today: date,
+    *,
+    refer: bool,
+) -> DashboardRow:
+    flags = client_flags(
+        load_catalogue().policy,
+        today=today,
+        refer_uncleared=refer,
+        sessions=sessions,
+        plan_started=min((i.schedule.starts_on for i in items), default=None),
+        baselines={i.key: (i.first_pre, i.sessions) for i in items if i.first_pre is not None},
+        last_session_on=max((i.last_on for i in items if i.last_on), default=None),
+    )
+    adherence = adherence_of([(i.key, i.schedule) for i in items], sessions, today)
+    change, unit = _latest_change(sessions, items)
+    last = max((i.last_on for i in items if i.last_on), default=None)
+    return DashboardRow(client, adherence, last, change, unit, flags)
+
+
+def _latest_change(
+    sessions: list[SessionFacts], items: list[ItemFacts]
+) -> tuple[float | None, str | None]:
+    """The last post-test against its item's first pre-test ever."""
+    if not sessions:
+        return None, None
+    last = sessions[-1]
+    item = next((i for i in items if i.key == last.item), None)
+    if item is None or item.first_pre is None:
+        return None, None
+    return round(last.post - item.first_pre, 2), load_catalogue().test(item.retest_id).unit
