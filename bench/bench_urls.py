@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -19,4 +20,15 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=201)
 
 
-urlpatterns = [*app_urls, path("bench/bare-insert", bare_insert)]
+@login_required
+@require_POST
+def bare_insert_signed_in(request: HttpRequest) -> HttpResponse:
+    """The same insert behind the sign-in check every real page pays for."""
+    return bare_insert(request)
+
+
+urlpatterns = [
+    *app_urls,
+    path("bench/bare-insert", bare_insert),
+    path("bench/bare-insert-signed-in", bare_insert_signed_in),
+]

@@ -30,7 +30,7 @@ os.environ.update(
     SELFMOB_DATA_DIR=str(DATA),
     SELFMOB_DEBUG="0",
     SELFMOB_SECRET_KEY=secrets.token_urlsafe(50),
-    SELFMOB_ALLOWED_HOSTS="testserver",
+    SELFMOB_ALLOWED_HOSTS="testserver,127.0.0.1",
     SELFMOB_SSL_REDIRECT="0",
     SELFMOB_SECURE_COOKIES="0",
     DJANGO_SETTINGS_MODULE="selfmob.settings",
