@@ -103,3 +103,11 @@ def _session(client: Client, item: PlanItem, days_ago: int, rng: random.Random) 
         test_id=test.id, side="left", pre=pre, post=post, change=change.change, mdc=change.mdc,
         verdict=change.verdict, pain_during=pain, pain_limit=2, over_limit=False,
     )  # fmt: skip
+
+
+def clean(client: Client) -> None:
+    """Remove what a benchmark run added: today's sessions (the data ends yesterday) and
+    the baseline view's rows, so every run measures the same clinic."""
+    Session.objects.filter(client=client, performed_on=TODAY).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bench_row")

@@ -24,6 +24,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 import bench_web  # noqa: F401 - sets the environment and Django up, builds the data
+from bench_data import clean
 from selfmob.clinic.models import Client, PlanItem
 
 PORT, THREADS, SECONDS = 8765, 8, 5.0
@@ -107,6 +108,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        clean(client)
     post_rate, bare_rate = posts / SECONDS, bare / SECONDS
     print(
         f"| POST over HTTP ({THREADS} threads, {SECONDS:.0f} s each, gunicorn 2 workers) | req/s |"
