@@ -57,7 +57,7 @@ def load(path: str, body: Callable[[], str], cookie: str) -> int:
             status = conn.getresponse().status
             conn.close()
             statuses.add(status)
-            if status in (200, 201):
+            if status in (200, 201, 302):
                 with lock:
                     done += 1
 

@@ -66,6 +66,7 @@ urlpatterns = [
     path("clients/<uuid:client_id>/progress", progress.progress, name="progress"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
+    path("sessions/<uuid:session_id>", client.session_detail, name="session"),
     path("sessions/<uuid:session_id>/next-day", client.next_day_pain, name="next_day_pain"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -132,24 +132,29 @@ def session_data(**overrides: object) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("client", 201), ("owner", 201), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+    [("client", 302), ("owner", 302), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, status: int) -> None:
     ankle_item.plan.starts_on = timezone.localdate()
     ankle_item.plan.save()
     url = reverse("log_session", args=[ankle_item.id])
-    assert as_(people, who).post(url, session_data()).status_code == status
-    assert Session.objects.count() == (1 if status == 201 else 0)
+    response = as_(people, who).post(url, session_data())
+    assert response.status_code == status
+    saved = who in ("client", "owner")
+    assert Session.objects.count() == (1 if saved else 0)
+    if saved:
+        assert response["Location"] == reverse("session", args=[Session.objects.get().id])
 
 
 def test_a_double_submit_stores_one_session(ankle_item: PlanItem, people: Personas) -> None:
     url = reverse("log_session", args=[ankle_item.id])
     data = session_data()
     http = as_(people, "client")
-    assert http.post(url, data).status_code == 201
+    first = http.post(url, data)
     again = http.post(url, data)
-    assert again.status_code == 200
-    assert "Real improvement" in again.content.decode()
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert "Real improvement" in http.get(again["Location"]).content.decode()
     assert Session.objects.count() == 1
     assert http.get(url).status_code == 405
 
@@ -175,9 +180,9 @@ def test_bad_sessions_show_the_error_and_save_nothing(
 
 def test_pain_above_the_limit_shows_guidance(ankle_item: PlanItem, people: Personas) -> None:
     url = reverse("log_session", args=[ankle_item.id])
-    response = as_(people, "client").post(url, session_data(pain_during="5"))
+    response = as_(people, "client").post(url, session_data(pain_during="5"), follow=True)
     page = response.content.decode()
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert "Pain above your limit" in page
     assert "do not push through pain" in page
     assert Session.objects.get().over_limit
@@ -284,3 +289,14 @@ def test_bad_next_day_pain_saves_nothing(ankle_item: PlanItem, people: Personas)
     session.refresh_from_db()
     assert session.pain_next_day is None
     assert as_(people, "client").get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("client", 200), ("owner", 200), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_the_session_page(ankle_item: PlanItem, people: Personas, who: str, status: int) -> None:
+    as_(people, "client").post(reverse("log_session", args=[ankle_item.id]), session_data())
+    url = reverse("session", args=[Session.objects.get().id])
+    assert as_(people, who).get(url).status_code == status
+    assert as_(people, "client").post(url).status_code == 405

@@ -14,6 +14,7 @@ from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_error
 from selfmob.clinic.models import Client, User
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.pain import check_during
 
 
 def own_record(request: HttpRequest) -> Client:
@@ -93,6 +94,15 @@ def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
             "technique": load_catalogue().technique(item.technique_id),
         }
         return render(request, "clinic/log_error.html", context, status=400)
-    test = load_catalogue().test(logged.session.test_id)
-    context = {"logged": logged, "session": logged.session, "test": test}
-    return render(request, "clinic/logged.html", context, status=201 if logged.created else 200)
+    # Post/redirect/get: a reload shows the result instead of posting again.
+    return redirect("session", session_id=logged.session.id, permanent=False)
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id)  # type: ignore[arg-type]
+    catalogue = load_catalogue()
+    guidance = check_during(catalogue.policy, session.pain_during, session.pain_limit).guidance
+    context = {"session": session, "guidance": guidance, "test": catalogue.test(session.test_id)}
+    return render(request, "clinic/logged.html", context)
