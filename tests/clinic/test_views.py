@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -300,3 +301,19 @@ def test_the_session_page(ankle_item: PlanItem, people: Personas, who: str, stat
     url = reverse("session", args=[Session.objects.get().id])
     assert as_(people, who).get(url).status_code == status
     assert as_(people, "client").post(url).status_code == 405
+
+
+def test_admin_is_for_superusers_only(people: Personas) -> None:
+    assert as_(people, "owner").get("/admin/clinic/session/").status_code == 302
+    admin = User.objects.create_superuser("root@example.test", PASSWORD)
+    assert login(admin).get("/admin/clinic/session/").status_code == 200
+    assert login(admin).get("/admin/clinic/user/").status_code == 200
+
+
+def test_password_reset_sends_a_link(people: Personas, mailoutbox: list[Any]) -> None:
+    http = HttpClient()
+    assert http.get(reverse("password_reset")).status_code == 200
+    response = http.post(reverse("password_reset"), {"email": "coach@example.test"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/password-reset/" in mailoutbox[0].body
