@@ -66,6 +66,8 @@ urlpatterns = [
     path("clients/<uuid:client_id>/progress", progress.progress, name="progress"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
+    path("items/<uuid:item_id>/edit", plans.item_edit, name="item_edit"),
+    path("items/<uuid:item_id>/remove", plans.item_remove, name="item_remove"),
     path("sessions/<uuid:session_id>", client.session_detail, name="session"),
     path("sessions/<uuid:session_id>/next-day", client.next_day_pain, name="next_day_pain"),
     path("admin/", admin.site.urls),

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from selfmob.clinic.models import Plan
-from tests.clinic.conftest import Personas, login
+from selfmob.clinic.models import Plan, PlanItem, Session
+from selfmob.clinic.services.sessions import session_log
+from tests.clinic.conftest import TODAY, Personas, login
 from tests.clinic.test_assessment_views import form_data as assessment_data
 from tests.clinic.test_views import ANON, as_
 
@@ -89,3 +92,62 @@ def test_no_plan_before_the_screen(people: Personas) -> None:
     assert response.status_code == 400
     assert "screen the client for red flags" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 200), ("client", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_the_item_edit_page(
+    ankle_item: PlanItem, screened: Personas, who: str, status: int
+) -> None:
+    assert as_(screened, who).get(reverse("item_edit", args=[ankle_item.id])).status_code == status
+
+
+def test_changing_an_item_keeps_logged_sessions(ankle_item: PlanItem, screened: Personas) -> None:
+    session = log_today(ankle_item)
+    url = reverse("item_edit", args=[ankle_item.id])
+    response = as_(screened, "owner").post(url, {"weekdays": ["2", "5"], "pain_limit": "1"})
+    assert response.status_code == 302
+    ankle_item.refresh_from_db()
+    assert (ankle_item.weekdays, ankle_item.every_days, ankle_item.pain_limit) == ([2, 5], None, 1)
+    session.refresh_from_db()
+    assert session.pain_limit == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"pain_limit": "4"}, "less than or equal to 3"),
+        ({"pain_limit": "1"}, "weekdays or every N days"),
+    ],
+)
+def test_bad_item_changes_save_nothing(
+    ankle_item: PlanItem, screened: Personas, data: dict[str, str], message: str
+) -> None:
+    response = as_(screened, "owner").post(reverse("item_edit", args=[ankle_item.id]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    ankle_item.refresh_from_db()
+    assert (ankle_item.every_days, ankle_item.pain_limit) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("owner", 302), ("client", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+)
+def test_removing_an_item(ankle_item: PlanItem, screened: Personas, who: str, status: int) -> None:
+    session = log_today(ankle_item)
+    url = reverse("item_remove", args=[ankle_item.id])
+    assert as_(screened, who).post(url).status_code == status
+    ankle_item.refresh_from_db()
+    assert (ankle_item.removed_at is not None) == (who == "owner")
+    assert Session.objects.get() == session
+    assert as_(screened, "owner").get(url).status_code == 405
+
+
+def log_today(item: PlanItem) -> Session:
+    return session_log(
+        plan_item=item, idempotency_key=uuid.uuid4(), performed_on=TODAY, pre=7.0, post=8.0,
+        pain_during=1, today=TODAY,
+    ).session  # fmt: skip

@@ -66,3 +66,10 @@ def get_session_for_user(user: User, session_id: object) -> Session:
         raise Http404("not found")
     get_client_for_user(user, found.client_id)
     return found
+
+
+def get_plan_item_for_planning(user: User, item_id: object) -> PlanItem:
+    """An item its plan's writer may change: the owner coach or a solo user; else 404/403."""
+    item = get_plan_item_for_user(user, item_id)
+    get_client_for_planning(user, item.plan.client_id)
+    return item

@@ -190,3 +190,11 @@ PlanItems = forms.formset_factory(PlanItemForm, extra=1, max_num=12)
 
 class NextDayPainForm(forms.Form):
     pain = forms.IntegerField(min_value=0, max_value=10, label="Pain today (0–10)")
+
+
+class PlanItemEditForm(forms.Form):
+    every_days = forms.IntegerField(min_value=1, max_value=7, required=False, label="Every N days")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pain_limit = forms.IntegerField(min_value=0, max_value=3, label="Pain limit (0–3)")

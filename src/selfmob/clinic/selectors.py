@@ -159,3 +159,17 @@ def awaiting_next_day_pain(client: Client, today: date) -> list[Session]:
             performed_on__lt=today,
         ).order_by("performed_on")
     )
+
+
+@dataclass(frozen=True)
+class ActiveItem:
+    item: PlanItem
+    technique: Technique
+
+
+def active_items(client: Client) -> list[ActiveItem]:
+    items = PlanItem.objects.filter(plan__client=client, removed_at__isnull=True).select_related(
+        "plan"
+    )
+    catalogue = load_catalogue()
+    return [ActiveItem(i, catalogue.technique(i.technique_id)) for i in items]

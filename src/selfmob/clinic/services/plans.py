@@ -68,13 +68,7 @@ def _item(index: int, item: ItemInput) -> PlanItem:
     if test.joint != technique.joint:
         message = WRONG_JOINT.format(test=test.id, joint=test.joint, technique=technique.id)
         raise InvalidInput.one(f"{where}.retest_id", message)
-    weekdays = sorted(set(item.weekdays))
-    if bool(weekdays) == (item.every_days is not None):
-        raise InvalidInput.one(f"{where}.schedule", errors.SCHEDULE)
-    if any(d not in range(1, 8) for d in weekdays):
-        raise InvalidInput.one(f"{where}.weekdays", errors.WEEKDAYS)
-    if item.every_days is not None and not 1 <= item.every_days <= 7:
-        raise InvalidInput.one(f"{where}.every_days", "every 1 to 7 days")
+    weekdays = _schedule(item.weekdays, item.every_days, where=where)
     return PlanItem(
         technique_id=technique.id,
         side=item.side,
@@ -85,6 +79,34 @@ def _item(index: int, item: ItemInput) -> PlanItem:
         retest_id=test.id,
         position=index,
     )
+
+
+def _schedule(weekdays: Sequence[int], every_days: int | None, *, where: str) -> list[int]:
+    days = sorted(set(weekdays))
+    if bool(days) == (every_days is not None):
+        raise InvalidInput.one(f"{where}.schedule", errors.SCHEDULE)
+    if any(d not in range(1, 8) for d in days):
+        raise InvalidInput.one(f"{where}.weekdays", errors.WEEKDAYS)
+    if every_days is not None and not 1 <= every_days <= 7:
+        raise InvalidInput.one(f"{where}.every_days", "every 1 to 7 days")
+    return days
+
+
+def plan_item_update(
+    *, item: PlanItem, weekdays: Sequence[int], every_days: int | None, pain_limit: int
+) -> PlanItem:
+    """Change the schedule or pain limit from now on; logged sessions keep their own copy."""
+    if item.removed_at is not None:
+        raise InvalidInput.one("__all__", errors.ITEM_REMOVED)
+    try:
+        limit = checked_limit(load_catalogue().policy, pain_limit)
+    except KnowledgeError as exc:
+        raise InvalidInput.from_knowledge(exc, "pain_limit") from None
+    item.weekdays = _schedule(weekdays, every_days, where="item")
+    item.every_days = every_days
+    item.pain_limit = limit
+    item.save(update_fields=["weekdays", "every_days", "pain_limit"])
+    return item
 
 
 def plan_item_remove(*, item: PlanItem, now: datetime) -> PlanItem:

@@ -58,6 +58,7 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
         "screening": selectors.latest_screening(client),
         "blocked": selectors.screening_block(client),
         "due": selectors.due_items(client, timezone.localdate()),
+        "items": selectors.active_items(client),
     }
     return render(request, "clinic/client.html", context)
 

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_client_for_planning
+from selfmob.clinic.access import get_client_for_planning, get_plan_item_for_planning
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.forms import PlanForm, PlanItems, add_service_errors
-from selfmob.clinic.models import Client, User
-from selfmob.clinic.services.plans import plan_create
+from selfmob.clinic.forms import PlanForm, PlanItemEditForm, PlanItems, add_service_errors
+from selfmob.clinic.models import Client, PlanItem, User
+from selfmob.clinic.services.plans import plan_create, plan_item_remove, plan_item_update
+from selfmob.knowledge.catalogue import load_catalogue
 
 NONE_CHOSEN = "Tick at least one technique."
 
@@ -61,3 +63,42 @@ def _suggested(client: Client, today: date) -> list[dict[str, object]]:
                 "pain_limit": s.pain_rule.limit,
             })  # fmt: skip
     return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_planning(request.user, item_id)  # type: ignore[arg-type]
+    initial = {
+        "every_days": item.every_days,
+        "weekdays": item.weekdays,
+        "pain_limit": item.pain_limit,
+    }
+    form = PlanItemEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_item_update(item=item, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Plan updated; logged sessions keep their own record.")
+            return _back(item)
+    technique = load_catalogue().technique(item.technique_id)
+    context = {"item": item, "form": form, "technique": technique}
+    return render(request, "clinic/item_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_planning(request.user, item_id)  # type: ignore[arg-type]
+    plan_item_remove(item=item, now=timezone.now())
+    messages.success(request, "Removed from the plan; its logged sessions stay in the history.")
+    return _back(item)
+
+
+def _back(item: PlanItem) -> HttpResponse:
+    """A coach goes back to the client's page; a solo user to Today."""
+    if item.plan.client.coach_id is None:
+        return redirect("today")
+    return redirect("client", client_id=item.plan.client_id)
