@@ -81,13 +81,13 @@ def _axes(
     label = "°" if unit == "deg" else f" {unit}"
     ticks = [low + (high - low) * i / 4 for i in range(5)]
     parts = [
-        f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="11">'
+        f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="16">'
         f"{t:.0f}{escape(label)}</text>"
         for t in ticks
     ]
     parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="11">{first.isoformat()}</text>'
-        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" font-size="11" text-anchor="end">'
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="16">{first.isoformat()}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" font-size="16" text-anchor="end">'
         f"{last.isoformat()}</text>"
     )
     return parts

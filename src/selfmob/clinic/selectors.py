@@ -15,7 +15,7 @@ from selfmob.knowledge.rules.flags import SessionFacts
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, screen
-from selfmob.knowledge.schema import Technique
+from selfmob.knowledge.schema import RomTest, Technique
 
 
 def latest_screening(client: Client) -> Screening | None:
@@ -39,6 +39,7 @@ ADHERENCE_DAYS = 14
 class DueItem:
     item: PlanItem
     technique: Technique
+    test: RomTest
     done: bool
 
 
@@ -70,7 +71,12 @@ def due_items(client: Client, day: date) -> list[DueItem]:
     )
     catalogue = load_catalogue()
     return [
-        DueItem(item, catalogue.technique(item.technique_id), item.id in done)
+        DueItem(
+            item,
+            catalogue.technique(item.technique_id),
+            catalogue.test(item.retest_id),
+            item.id in done,
+        )
         for item in items
         if schedule_of(item).is_due(day)
     ]
