@@ -100,7 +100,9 @@ def main() -> None:
         today = timezone.localdate().isoformat()
 
         def session_body() -> str:
-            return f"key={uuid.uuid4()}&performed_on={today}&pre=50&post=53&pain_during=1"
+            p = item.id.hex
+            return (f"{p}-key={uuid.uuid4()}&{p}-performed_on={today}&{p}-pre=50&{p}-post=53"
+                    f"&{p}-pain_during=1")  # fmt: skip
 
         posts = load(f"/items/{item.id}/sessions", session_body, cookie)
         bare = load("/bench/bare-insert", lambda: "", cookie)

@@ -88,8 +88,9 @@ def main() -> None:
     gc.freeze()
 
     def post() -> object:
-        data = {"key": str(uuid.uuid4()), "performed_on": TODAY.isoformat(), "pre": "50",
-                "post": "53", "pain_during": "1"}  # fmt: skip
+        fields = {"key": str(uuid.uuid4()), "performed_on": TODAY.isoformat(), "pre": "50",
+                  "post": "53", "pain_during": "1"}  # fmt: skip
+        data = {f"{item.id.hex}-{k}": v for k, v in fields.items()}
         response = as_client.post(f"/items/{item.id}/sessions", data)
         assert response.status_code == 302, response.status_code
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -121,14 +122,16 @@ def test_today_shows_the_due_technique_and_the_pain_rule(
     assert as_(people, "client").post(reverse("today")).status_code == 405
 
 
-def session_data(**overrides: object) -> dict[str, object]:
-    return {
+def session_data(item: PlanItem, **overrides: object) -> dict[str, object]:
+    """The Today form's fields, under the item's prefix as the page renders them."""
+    fields = {
         "key": str(uuid.uuid4()),
         "performed_on": timezone.localdate().isoformat(),
         "pre": "7",
         "post": "9.5",
         "pain_during": "1",
     } | overrides
+    return {f"{item.id.hex}-{name}": value for name, value in fields.items()}
 
 
 @pytest.mark.parametrize(
@@ -139,7 +142,7 @@ def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, sta
     ankle_item.plan.starts_on = timezone.localdate()
     ankle_item.plan.save()
     url = reverse("log_session", args=[ankle_item.id])
-    response = as_(people, who).post(url, session_data())
+    response = as_(people, who).post(url, session_data(ankle_item))
     assert response.status_code == status
     saved = who in ("client", "owner")
     assert Session.objects.count() == (1 if saved else 0)
@@ -149,7 +152,7 @@ def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, sta
 
 def test_a_double_submit_stores_one_session(ankle_item: PlanItem, people: Personas) -> None:
     url = reverse("log_session", args=[ankle_item.id])
-    data = session_data()
+    data = session_data(ankle_item)
     http = as_(people, "client")
     first = http.post(url, data)
     again = http.post(url, data)
@@ -173,7 +176,7 @@ def test_bad_sessions_show_the_error_and_save_nothing(
     ankle_item: PlanItem, people: Personas, overrides: dict[str, str], message: str
 ) -> None:
     url = reverse("log_session", args=[ankle_item.id])
-    response = as_(people, "client").post(url, session_data(**overrides))
+    response = as_(people, "client").post(url, session_data(ankle_item, **overrides))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Session.objects.count() == 0
@@ -181,7 +184,9 @@ def test_bad_sessions_show_the_error_and_save_nothing(
 
 def test_pain_above_the_limit_shows_guidance(ankle_item: PlanItem, people: Personas) -> None:
     url = reverse("log_session", args=[ankle_item.id])
-    response = as_(people, "client").post(url, session_data(pain_during="5"), follow=True)
+    response = as_(people, "client").post(
+        url, session_data(ankle_item, pain_during="5"), follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Pain above your limit" in page
@@ -235,7 +240,7 @@ def test_the_dashboard_shows_the_change_in_the_test_unit(
     ankle_item: PlanItem, people: Personas
 ) -> None:
     url = reverse("log_session", args=[ankle_item.id])
-    as_(people, "client").post(url, session_data(pre="7", post="9.5"))
+    as_(people, "client").post(url, session_data(ankle_item, pre="7", post="9.5"))
     page = as_(people, "owner").get(reverse("dashboard")).content.decode()
     assert "2.5 cm" in page
 
@@ -250,7 +255,7 @@ def _yesterday_session(item: PlanItem) -> Session:
     item.plan.save()
     http = login(item.plan.client.user)  # type: ignore[arg-type]
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    http.post(reverse("log_session", args=[item.id]), session_data(performed_on=yesterday))
+    http.post(reverse("log_session", args=[item.id]), session_data(item, performed_on=yesterday))
     return Session.objects.get()
 
 
@@ -297,7 +302,9 @@ def test_bad_next_day_pain_saves_nothing(ankle_item: PlanItem, people: Personas)
     [("client", 200), ("owner", 200), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_the_session_page(ankle_item: PlanItem, people: Personas, who: str, status: int) -> None:
-    as_(people, "client").post(reverse("log_session", args=[ankle_item.id]), session_data())
+    as_(people, "client").post(
+        reverse("log_session", args=[ankle_item.id]), session_data(ankle_item)
+    )
     url = reverse("session", args=[Session.objects.get().id])
     assert as_(people, who).get(url).status_code == status
     assert as_(people, "client").post(url).status_code == 405
@@ -317,3 +324,25 @@ def test_password_reset_sends_a_link(people: Personas, mailoutbox: list[Any]) ->
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/password-reset/" in mailoutbox[0].body
+
+
+def test_today_gives_every_field_a_unique_id(screened: Personas) -> None:
+    from selfmob.clinic.services.plans import ItemInput, plan_create
+
+    items = [
+        ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1),
+        ItemInput("ankle-belt-self-mwm", "wblt-distance", "right", every_days=1),
+    ]
+    plan_create(
+        client=screened.client,
+        created_by=screened.coach,
+        starts_on=timezone.localdate(),
+        ends_on=None,
+        items=items,
+    )
+    page = as_(screened, "client").get(reverse("today")).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) >= 8
+    assert len(ids) == len(set(ids))
+    labels = re.findall(r'<label for="([^"]+)"', page)
+    assert set(labels) <= set(ids)

@@ -34,7 +34,12 @@ def today(request: HttpRequest) -> HttpResponse:
     client = own_record(request)
     day = timezone.localdate()
     cards = [
-        (due, SessionForm(initial={"key": SessionForm.new_key(), "performed_on": day}))
+        (
+            due,
+            SessionForm(
+                prefix=due.item.id.hex, initial={"key": SessionForm.new_key(), "performed_on": day}
+            ),
+        )
         for due in selectors.due_items(client, day)
     ]
     context = {
@@ -71,7 +76,7 @@ def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
 @require_POST
 def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
     item = get_plan_item_for_user(request.user, item_id)  # type: ignore[arg-type]
-    form = SessionForm(request.POST)
+    form = SessionForm(request.POST, prefix=item.id.hex)  # one prefix per card: unique ids
     logged = None
     if form.is_valid():
         data = form.cleaned_data
