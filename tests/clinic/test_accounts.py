@@ -77,6 +77,13 @@ def test_a_new_invite_retires_the_old_one(people: Personas) -> None:
     assert invite_accept(token=new, password=PASSWORD).email == "cai@example.test"
 
 
+def test_no_invite_for_a_client_who_has_an_account(people: Personas) -> None:
+    with pytest.raises(InvalidInput) as info:
+        invite_create(client=people.client)
+    assert info.value.fields == {"__all__": errors.HAS_ACCOUNT}
+    assert people.client_user.check_password(PASSWORD)
+
+
 def test_a_wrong_token_changes_nothing(people: Personas) -> None:
     before = User.objects.count()
     with pytest.raises(InvalidInput):

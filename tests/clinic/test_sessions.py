@@ -129,11 +129,49 @@ def test_editing_the_plan_never_rewrites_a_logged_session(item: PlanItem) -> Non
 
 def test_next_day_pain_up_by_two_asks_for_review(item: PlanItem) -> None:
     session = log(item, pain_during=1).session
-    _, guidance = next_day_pain_record(session=session, pain=3)
+    tomorrow = TODAY + timedelta(days=1)
+    with pytest.raises(InvalidInput):
+        next_day_pain_record(session=session, pain=12, today=tomorrow)
+    _, guidance = next_day_pain_record(session=session, pain=3, today=tomorrow)
     assert guidance is not None
     assert "review" in guidance
+
+
+def test_next_day_pain_is_recorded_once(item: PlanItem) -> None:
+    session = log(item).session
+    next_day_pain_record(session=session, pain=1, today=TODAY + timedelta(days=1))
+    with pytest.raises(InvalidInput) as info:
+        next_day_pain_record(session=session, pain=9, today=TODAY + timedelta(days=1))
+    assert info.value.fields == {"pain_next_day": errors.NEXT_DAY_DONE}
+    session.refresh_from_db()
+    assert session.pain_next_day == 1
+
+
+@pytest.mark.parametrize("days_later", [0, 3])
+def test_next_day_pain_only_in_its_window(item: PlanItem, days_later: int) -> None:
+    session = log(item).session
+    with pytest.raises(InvalidInput) as info:
+        next_day_pain_record(session=session, pain=1, today=TODAY + timedelta(days=days_later))
+    assert info.value.fields == {"pain_next_day": errors.NEXT_DAY_WINDOW}
+
+
+def test_a_later_refer_screen_stops_logging(item: PlanItem, screened: Personas) -> None:
+    from selfmob.clinic.services.screening import screening_record
+    from tests.clinic.conftest import all_no
+
+    screening_record(
+        client=screened.client, answers=all_no() | {"cauda-equina": True}, neck=False,
+        recorded_by=screened.coach,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as info:
+        log(item)
+    assert info.value.fields == {"__all__": errors.PLAN_BLOCKED}
+    screening_record(
+        client=screened.client, answers=all_no(), neck=False, recorded_by=screened.client_user
+    )
     with pytest.raises(InvalidInput):
-        next_day_pain_record(session=session, pain=12)
+        log(item)
+    assert Session.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

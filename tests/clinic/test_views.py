@@ -48,11 +48,19 @@ def test_client_page_wrong_method(people: Personas) -> None:
     [("owner", 200), ("other_coach", 404), ("client", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_invite_link(people: Personas, who: str, status: int) -> None:
-    url = reverse("client_invite", args=[people.client.id])
+    dee = client_create(coach=people.coach, name="Dee", email="dee@example.test")
+    url = reverse("client_invite", args=[dee.id])
     response = as_(people, who).post(url)
     assert response.status_code == status
     if status == 200:
         assert "/invite/" in response.content.decode()
+
+
+def test_no_invite_for_a_client_with_an_account(people: Personas) -> None:
+    response = as_(people, "owner").post(reverse("client_invite", args=[people.client.id]))
+    assert response.status_code == 400
+    assert "already has an account" in response.content.decode()
+    assert not people.client.invites.exists()
 
 
 def test_invite_link_wrong_method(people: Personas) -> None:
@@ -136,7 +144,7 @@ def session_data(item: PlanItem, **overrides: object) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("client", 302), ("owner", 302), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+    [("client", 302), ("owner", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, status: int) -> None:
     ankle_item.plan.starts_on = timezone.localdate()
@@ -144,7 +152,7 @@ def test_logging_a_session(ankle_item: PlanItem, people: Personas, who: str, sta
     url = reverse("log_session", args=[ankle_item.id])
     response = as_(people, who).post(url, session_data(ankle_item))
     assert response.status_code == status
-    saved = who in ("client", "owner")
+    saved = who == "client"
     assert Session.objects.count() == (1 if saved else 0)
     if saved:
         assert response["Location"] == reverse("session", args=[Session.objects.get().id])
@@ -274,7 +282,7 @@ def test_today_asks_for_next_day_pain_and_records_it(
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("client", 302), ("owner", 302), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
+    [("client", 302), ("owner", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_next_day_pain_access(
     ankle_item: PlanItem, people: Personas, who: str, status: int
@@ -283,7 +291,7 @@ def test_next_day_pain_access(
     url = reverse("next_day_pain", args=[session.id])
     assert as_(people, who).post(url, {"pain": "1"}).status_code == status
     session.refresh_from_db()
-    assert (session.pain_next_day is not None) == (who in ("client", "owner"))
+    assert (session.pain_next_day is not None) == (who == "client")
 
 
 def test_bad_next_day_pain_saves_nothing(ankle_item: PlanItem, people: Personas) -> None:
@@ -346,3 +354,21 @@ def test_today_gives_every_field_a_unique_id(screened: Personas) -> None:
     assert len(ids) == len(set(ids))
     labels = re.findall(r'<label for="([^"]+)"', page)
     assert set(labels) <= set(ids)
+
+
+def test_a_refer_screen_pauses_today(ankle_item: PlanItem, people: Personas) -> None:
+    from selfmob.clinic.services.screening import screening_record
+    from tests.clinic.conftest import all_no
+
+    screening_record(
+        client=people.client, answers=all_no() | {"nerve-symptoms": True}, neck=False,
+        recorded_by=people.coach,
+    )  # fmt: skip
+    page = as_(people, "client").get(reverse("today")).content.decode()
+    assert "Please pause your self-mobilization" in page
+    assert "Banded ankle mobilization" not in page
+    response = as_(people, "client").post(
+        reverse("log_session", args=[ankle_item.id]), session_data(ankle_item)
+    )
+    assert response.status_code == 400
+    assert Session.objects.count() == 0

@@ -36,6 +36,7 @@ class ItemFacts:
     first_pre: float | None
     sessions: int
     last_on: date | None
+    last_post: float | None
 
 
 @dataclass(frozen=True)
@@ -71,25 +72,27 @@ def _hex(value: str) -> str:
 
 
 def _uncleared_refers(coach: User) -> set[str]:
-    latest: dict[str, tuple[str, bool]] = {}
-    rows = (
-        Screening.objects.filter(client__coach=coach)
-        .order_by("created_at")
-        .values_list(Cast("client_id", CharField()), "verdict", "clearance__id")
-    )
-    for client_id, verdict, clearance in rows:
-        latest[_hex(client_id)] = (verdict, clearance is not None)
-    return {c for c, (verdict, cleared) in latest.items() if verdict == "refer" and not cleared}
+    """Clients with any `refer` screen not yet cleared (later screens do not lift it)."""
+    rows = Screening.objects.filter(
+        client__coach=coach, verdict=Screening.Verdict.REFER, clearance__isnull=True
+    ).values_list(Cast("client_id", CharField()), flat=True)
+    return {_hex(client_id) for client_id in rows}
 
 
 def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
     own = Session.objects.filter(plan_item=OuterRef("pk"))
     first_pre = own.order_by("performed_on", "created_at").values("pre")[:1]
-    last_on = own.order_by("-performed_on").values("performed_on")[:1]
+    last = own.order_by("-performed_on", "-created_at")
+    last_on, last_post = last.values("performed_on")[:1], last.values("post")[:1]
     count = own.values("plan_item").annotate(n=Count("id")).values("n")[:1]
     rows = (
         PlanItem.objects.filter(plan__client__coach=coach)
-        .annotate(first_pre=Subquery(first_pre), n=Subquery(count), last_on=Subquery(last_on))
+        .annotate(
+            first_pre=Subquery(first_pre),
+            n=Subquery(count),
+            last_on=Subquery(last_on),
+            last_post=Subquery(last_post),
+        )
         .values_list(
             Cast("plan__client_id", CharField()),
             Cast("id", CharField()),
@@ -102,15 +105,29 @@ def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
             "first_pre",
             "n",
             "last_on",
+            "last_post",
         )
     )
     found: defaultdict[str, list[ItemFacts]] = defaultdict(list)
-    for client_id, key, retest, weekdays, every, removed, starts, ends, first, n, last in rows:
+    for (
+        client_id,
+        key,
+        retest,
+        weekdays,
+        every,
+        removed,
+        starts,
+        ends,
+        first,
+        n,
+        last,
+        post,
+    ) in rows:
         removed_on = removed.date() if isinstance(removed, datetime) else None
         schedule = Schedule(starts, ends, weekdays, every, removed_on)
         last_day = date.fromisoformat(last) if isinstance(last, str) else last
         found[_hex(client_id)].append(
-            ItemFacts(_hex(key), retest, schedule, first, n or 0, last_day)
+            ItemFacts(_hex(key), retest, schedule, first, n or 0, last_day, post)
         )
     return found
 
@@ -156,19 +173,16 @@ def _row(
         last_session_on=max((i.last_on for i in items if i.last_on), default=None),
     )
     adherence = adherence_of([(i.key, i.schedule) for i in items], sessions, today)
-    change, unit = _latest_change(sessions, items)
+    change, unit = _latest_change(items)
     last = max((i.last_on for i in items if i.last_on), default=None)
     return DashboardRow(client, adherence, last, change, unit, flags)
 
 
-def _latest_change(
-    sessions: list[SessionFacts], items: list[ItemFacts]
-) -> tuple[float | None, str | None]:
-    """The last post-test against its item's first pre-test ever."""
-    if not sessions:
+def _latest_change(items: list[ItemFacts]) -> tuple[float | None, str | None]:
+    """The item used last: its last post-test against its first pre-test ever."""
+    used = [i for i in items if i.last_on and i.first_pre is not None and i.last_post is not None]
+    if not used:
         return None, None
-    last = sessions[-1]
-    item = next((i for i in items if i.key == last.item), None)
-    if item is None or item.first_pre is None:
-        return None, None
-    return round(last.post - item.first_pre, 2), load_catalogue().test(item.retest_id).unit
+    item = max(used, key=lambda i: i.last_on or date.min)
+    assert item.first_pre is not None and item.last_post is not None
+    return round(item.last_post - item.first_pre, 2), load_catalogue().test(item.retest_id).unit

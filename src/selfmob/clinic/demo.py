@@ -138,4 +138,8 @@ def _one_session(story: Story, item: PlanItem, day: date, today: date, rng: rand
         today=today,
     )
     if painful:
-        next_day_pain_record(session=logged.session, pain=logged.session.pain_during + 2)
+        next_day_pain_record(
+            session=logged.session,
+            pain=logged.session.pain_during + 2,
+            today=day + timedelta(days=1),
+        )

@@ -18,6 +18,12 @@ ITEM_REMOVED = "this plan item was removed"
 DATES = "the end date must not be before the start date"
 SCHEDULE = "choose weekdays or every N days, not both and not neither"
 WEEKDAYS = "weekdays are numbers 1 (Monday) to 7 (Sunday)"
+NEXT_DAY_WINDOW = "next-day pain is recorded on the one or two days after the session"
+NEXT_DAY_DONE = "the next-day pain of this session is already recorded"
+HAS_ACCOUNT = (
+    "this client already has an account; they can reset their password from the log-in page"
+)
+ONLY_THE_CLIENT = "only the client logs their own sessions"
 
 
 class InvalidInput(ValueError):

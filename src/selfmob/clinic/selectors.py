@@ -22,12 +22,19 @@ def latest_screening(client: Client) -> Screening | None:
     return client.screenings.select_related("clearance").order_by("-created_at").first()
 
 
+def uncleared_refer(client: Client) -> Screening | None:
+    """The oldest `refer` screen still waiting for a clearance, if any."""
+    pending = client.screenings.filter(verdict=Screening.Verdict.REFER, clearance__isnull=True)
+    return pending.order_by("created_at").first()
+
+
 def screening_block(client: Client) -> str | None:
-    """Why a plan may not start now, or None. `refer` blocks until a coach records clearance."""
-    screening = latest_screening(client)
-    if screening is None:
+    """Why self-mobilization may not go on now, or None. A `refer` screen stays in force
+    until the coach records a clearance for it, whatever later screens say."""
+    screenings = client.screenings.all()
+    if not screenings.exists():
         return errors.NOT_SCREENED
-    if screening.verdict == Screening.Verdict.REFER and not hasattr(screening, "clearance"):
+    if screenings.filter(verdict=Screening.Verdict.REFER, clearance__isnull=True).exists():
         return errors.PLAN_BLOCKED
     return None
 

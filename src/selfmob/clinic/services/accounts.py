@@ -78,6 +78,8 @@ def _hash(token: str) -> str:
 def invite_create(*, client: Client, now: datetime | None = None) -> tuple[Invite, str]:
     """A new invite; earlier unused ones stop working. Returns the raw token, shown once."""
     now = now or timezone.now()
+    if client.user_id is not None:
+        raise InvalidInput.one("__all__", errors.HAS_ACCOUNT)
     client.invites.filter(used_at__isnull=True).update(expires_at=now)
     token = secrets.token_urlsafe(32)
     invite = Invite.objects.create(
@@ -101,19 +103,11 @@ def invite_accept(*, token: str, password: str, now: datetime | None = None) -> 
     if invite is None:
         raise InvalidInput.one("token", errors.INVITE_INVALID)
     client = invite.client
-    if client.user_id is None:
-        user = _new_user(
-            email=client.email, password=password, name=client.name, role=User.Role.CLIENT
-        )
-        client.user = user
-        client.save(update_fields=["user"])
-    else:
-        existing = client.user
-        assert existing is not None
-        _check_password(password, existing)
-        existing.set_password(password)
-        existing.save(update_fields=["password"])
-        user = existing
+    if client.user_id is not None:  # an invite never resets an existing account's password
+        raise InvalidInput.one("token", errors.INVITE_INVALID)
+    user = _new_user(email=client.email, password=password, name=client.name, role=User.Role.CLIENT)
+    client.user = user
+    client.save(update_fields=["user"])
     invite.used_at = now
     invite.save(update_fields=["used_at"])
     return user

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, connection, transaction
 
-from selfmob.clinic import errors
+from selfmob.clinic import errors, selectors
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.knowledge.catalogue import load_catalogue
@@ -50,7 +50,10 @@ def session_log(
     try:
         _insert(session)
     except IntegrityError:  # a retry, or a concurrent one that won the race
-        return _replayed(Session.objects.get(idempotency_key=idempotency_key), client_id)
+        existing = Session.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:  # some other constraint failed: not a replay
+            raise
+        return _replayed(existing, client_id, plan_item.id)
     return Logged(session, True, _guidance(session))
 
 
@@ -64,8 +67,8 @@ def _insert(session: Session) -> None:
         session.save(force_insert=True)
 
 
-def _replayed(session: Session, client_id: uuid.UUID) -> Logged:
-    if session.client_id != client_id:
+def _replayed(session: Session, client_id: uuid.UUID, item_id: uuid.UUID) -> Logged:
+    if session.client_id != client_id or session.plan_item_id != item_id:
         raise InvalidInput.one("idempotency_key", errors.KEY_REUSED)
     return Logged(session, False, _guidance(session))
 
@@ -87,6 +90,9 @@ def _build(
 ) -> Session:
     if item.removed_at is not None:
         raise InvalidInput.one("plan_item", errors.ITEM_REMOVED)
+    blocked = selectors.screening_block(item.plan.client)
+    if blocked:
+        raise InvalidInput.one("__all__", blocked)
     if performed_on > today:
         raise InvalidInput.one("performed_on", errors.FUTURE_DATE)
     if performed_on < item.plan.starts_on:
@@ -119,13 +125,23 @@ def _build(
     )
 
 
-def next_day_pain_record(*, session: Session, pain: int) -> tuple[Session, str | None]:
+NEXT_DAY_WINDOW = 2  # days after the session in which its next-day pain is asked for
+
+
+def next_day_pain_record(*, session: Session, pain: int, today: date) -> tuple[Session, str | None]:
     """Record pain the day after; a rise of 2 or more points asks for a review."""
     policy = load_catalogue().policy
     try:
         check = check_next_day(policy, before=session.pain_during, next_day=pain)
     except KnowledgeError as exc:
         raise InvalidInput.from_knowledge(exc, "pain_next_day") from None
+    window = session.performed_on + timedelta(days=NEXT_DAY_WINDOW)
+    if not session.performed_on < today <= window:
+        raise InvalidInput.one("pain_next_day", errors.NEXT_DAY_WINDOW)
+    updated = Session.objects.filter(id=session.id, pain_next_day__isnull=True).update(
+        pain_next_day=pain
+    )
+    if not updated:  # already recorded, perhaps by a second tap
+        raise InvalidInput.one("pain_next_day", errors.NEXT_DAY_DONE)
     session.pain_next_day = pain
-    session.save(update_fields=["pain_next_day"])
     return session, check.guidance

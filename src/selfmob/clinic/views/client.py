@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from selfmob.clinic import selectors
 from selfmob.clinic.access import get_plan_item_for_user, get_session_for_user
-from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.errors import ONLY_THE_CLIENT, InvalidInput
 from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_errors
 from selfmob.clinic.models import Client, User
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
@@ -28,22 +29,35 @@ def own_record(request: HttpRequest) -> Client:
     return record
 
 
+def only_the_client(request: HttpRequest, client: Client) -> None:
+    """Sessions are the client's own record: the coach may read them, not write them."""
+    if client.user_id != request.user.id:
+        raise PermissionDenied(ONLY_THE_CLIENT)
+
+
 @login_required
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     client = own_record(request)
     day = timezone.localdate()
-    cards = [
-        (
-            due,
-            SessionForm(
-                prefix=due.item.id.hex, initial={"key": SessionForm.new_key(), "performed_on": day}
-            ),
-        )
-        for due in selectors.due_items(client, day)
-    ]
+    blocked = selectors.screening_block(client)
+    cards = (
+        []
+        if blocked
+        else [
+            (
+                due,
+                SessionForm(
+                    prefix=due.item.id.hex,
+                    initial={"key": SessionForm.new_key(), "performed_on": day},
+                ),
+            )
+            for due in selectors.due_items(client, day)
+        ]
+    )
     context = {
         "client": client,
+        "blocked": blocked,
         "cards": cards,
         "day": day,
         "awaiting": selectors.awaiting_next_day_pain(client, day),
@@ -56,10 +70,13 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
     session = get_session_for_user(request.user, session_id)  # type: ignore[arg-type]
+    only_the_client(request, session.client)
     form = NextDayPainForm(request.POST)
     if form.is_valid():
         try:
-            _, guidance = next_day_pain_record(session=session, pain=form.cleaned_data["pain"])
+            _, guidance = next_day_pain_record(
+                session=session, pain=form.cleaned_data["pain"], today=timezone.localdate()
+            )
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -76,6 +93,7 @@ def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
 @require_POST
 def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
     item = get_plan_item_for_user(request.user, item_id)  # type: ignore[arg-type]
+    only_the_client(request, item.plan.client)
     form = SessionForm(request.POST, prefix=item.id.hex)  # one prefix per card: unique ids
     logged = None
     if form.is_valid():

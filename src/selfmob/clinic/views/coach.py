@@ -67,6 +67,10 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
 @require_POST
 def client_invite(request: HttpRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(coach_of(request), client_id)
-    _, token = invite_create(client=client)
+    try:
+        _, token = invite_create(client=client)
+    except InvalidInput as exc:
+        context = {"client": client, "error": exc.fields["__all__"]}
+        return render(request, "clinic/invite_link.html", context, status=400)
     link = request.build_absolute_uri(reverse("invite", args=[token]))
     return render(request, "clinic/invite_link.html", {"client": client, "link": link})

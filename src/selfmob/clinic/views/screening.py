@@ -42,7 +42,7 @@ def screening_result(request: HttpRequest, client_id: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     client = get_client_for_user(user, client_id)
-    latest = selectors.latest_screening(client)
+    latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
     if latest is None:
         raise Http404("not found")
     context = {
@@ -59,7 +59,7 @@ def screening_result(request: HttpRequest, client_id: str) -> HttpResponse:
 def clearance(request: HttpRequest, client_id: str) -> HttpResponse:
     coach = coach_of(request)
     client = get_client_for_user(coach, client_id)
-    latest = selectors.latest_screening(client)
+    latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
     form = ClearanceForm(request.POST)
     if latest is not None and latest.verdict == Screening.Verdict.REFER and form.is_valid():
         try:
