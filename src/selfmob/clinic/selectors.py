@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Count, Q
+
 from selfmob.clinic import errors
 from selfmob.clinic.diagram import Mark
 from selfmob.clinic.models import Assessment, Client, PlanItem, Screening, Session
@@ -31,12 +33,11 @@ def uncleared_refer(client: Client) -> Screening | None:
 def screening_block(client: Client) -> str | None:
     """Why self-mobilization may not go on now, or None. A `refer` screen stays in force
     until the coach records a clearance for it, whatever later screens say."""
-    screenings = client.screenings.all()
-    if not screenings.exists():
+    refer = Q(verdict=Screening.Verdict.REFER, clearance__isnull=True)
+    counts = client.screenings.aggregate(all=Count("id"), refer=Count("id", filter=refer))
+    if not counts["all"]:
         return errors.NOT_SCREENED
-    if screenings.filter(verdict=Screening.Verdict.REFER, clearance__isnull=True).exists():
-        return errors.PLAN_BLOCKED
-    return None
+    return errors.PLAN_BLOCKED if counts["refer"] else None
 
 
 ADHERENCE_DAYS = 14
