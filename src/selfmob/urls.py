@@ -29,20 +29,32 @@ urlpatterns = [
     path("signup", accounts.signup, {"role": "coach"}, name="signup"),
     path("signup/solo", accounts.signup, {"role": "solo"}, name="signup_solo"),
     path("invite/<str:token>", accounts.invite, name="invite"),
-    path("password-reset", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset",
+        auth_views.PasswordResetView.as_view(
+            template_name="clinic/password_reset.html",
+            email_template_name="clinic/password_reset_email.txt",
+            subject_template_name="clinic/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent",
-        auth_views.PasswordResetDoneView.as_view(),
+        auth_views.PasswordResetDoneView.as_view(template_name="clinic/password_reset_sent.html"),
         name="password_reset_done",
     ),
     path(
         "password-reset/<uidb64>/<token>",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="clinic/password_reset_confirm.html"
+        ),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done",
-        auth_views.PasswordResetCompleteView.as_view(),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="clinic/password_reset_done.html"
+        ),
         name="password_reset_complete",
     ),
     path("coach", coach.dashboard, name="dashboard"),

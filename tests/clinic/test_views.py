@@ -331,7 +331,19 @@ def test_password_reset_sends_a_link(people: Personas, mailoutbox: list[Any]) ->
     response = http.post(reverse("password_reset"), {"email": "coach@example.test"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
-    assert "/password-reset/" in mailoutbox[0].body
+    assert mailoutbox[0].subject == "Reset your selfmob password"
+    link = re.search(r"http://testserver(/password-reset/\S+)", mailoutbox[0].body)
+    assert link is not None
+    form = http.get(link.group(1), follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = http.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-password-77", "new_password2": "a-fresh-password-77"},
+        follow=True,
+    )
+    assert "Password saved" in done.content.decode()
+    people.coach.refresh_from_db()
+    assert people.coach.check_password("a-fresh-password-77")
 
 
 def test_today_gives_every_field_a_unique_id(screened: Personas) -> None:
