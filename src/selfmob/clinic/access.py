@@ -5,9 +5,15 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from selfmob.clinic.models import Assessment, Client, PlanItem, Session, User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind `login_required`: its user is one of ours."""
+
+    user: User
 
 
 def _parse(value: object) -> uuid.UUID:

@@ -30,7 +30,7 @@ def signup(request: HttpRequest, role: str) -> HttpResponse:
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             return redirect("home")
     status = 400 if form.errors else 200
     return render(request, "clinic/signup.html", {"form": form, "role": role}, status=status)
@@ -45,7 +45,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             return redirect("today")
     status = 400 if form.errors else 200
     return render(request, "clinic/invite.html", {"form": form}, status=status)

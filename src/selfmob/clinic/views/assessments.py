@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_assessment_for_user, get_client_for_user
+from selfmob.clinic.access import AuthedRequest, get_assessment_for_user, get_client_for_user
 from selfmob.clinic.diagram import body_svg
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import AssessmentForm, MeasurementRows, add_service_errors
-from selfmob.clinic.models import User
 from selfmob.clinic.services.assessments import assessment_record
 
 NO_ROWS = "Enter at least one test with a value."
@@ -20,9 +19,8 @@ NO_ROWS = "Enter at least one test with a value."
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_new(request: HttpRequest, client_id: str) -> HttpResponse:
+def assessment_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     client = get_client_for_user(user, client_id)
     today = timezone.localdate()
     data = request.POST or None
@@ -49,8 +47,8 @@ def assessment_new(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    assessment = get_assessment_for_user(request.user, assessment_id)  # type: ignore[arg-type]
+def assessment_detail(request: AuthedRequest, assessment_id: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request.user, assessment_id)
     results = selectors.restriction_map(assessment, timezone.localdate())
     context = {
         "assessment": assessment,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_plan_item_for_user, get_session_for_user
+from selfmob.clinic.access import AuthedRequest, get_plan_item_for_user, get_session_for_user
 from selfmob.clinic.errors import ONLY_THE_CLIENT, InvalidInput
 from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_errors
 from selfmob.clinic.models import Client, User
@@ -37,7 +37,7 @@ def only_the_client(request: HttpRequest, client: Client) -> None:
 
 @login_required
 @require_GET
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthedRequest) -> HttpResponse:
     client = own_record(request)
     day = timezone.localdate()
     blocked = selectors.screening_block(client)
@@ -68,8 +68,8 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
-    session = get_session_for_user(request.user, session_id)  # type: ignore[arg-type]
+def next_day_pain(request: AuthedRequest, session_id: str) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id)
     only_the_client(request, session.client)
     form = NextDayPainForm(request.POST)
     if form.is_valid():
@@ -91,8 +91,8 @@ def next_day_pain(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
-    item = get_plan_item_for_user(request.user, item_id)  # type: ignore[arg-type]
+def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_user(request.user, item_id)
     only_the_client(request, item.plan.client)
     form = SessionForm(request.POST, prefix=item.id.hex)  # one prefix per card: unique ids
     logged = None
@@ -123,8 +123,8 @@ def log_session(request: HttpRequest, item_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
-    session = get_session_for_user(request.user, session_id)  # type: ignore[arg-type]
+def session_detail(request: AuthedRequest, session_id: str) -> HttpResponse:
+    session = get_session_for_user(request.user, session_id)
     catalogue = load_catalogue()
     guidance = check_during(catalogue.policy, session.pain_during, session.pain_limit).guidance
     context = {"session": session, "guidance": guidance, "test": catalogue.test(session.test_id)}

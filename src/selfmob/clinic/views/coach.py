@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClientForm, add_service_errors
@@ -26,7 +26,7 @@ def coach_of(request: HttpRequest) -> User:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     coach = coach_of(request)
     rows = coach_dashboard(coach, timezone.localdate())
     return render(request, "clinic/dashboard.html", {"rows": rows})
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_new(request: HttpRequest) -> HttpResponse:
+def client_new(request: AuthedRequest) -> HttpResponse:
     coach = coach_of(request)
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +51,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
+def client_detail(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(coach_of(request), client_id)
     context = {
         "client": client,
@@ -65,7 +65,7 @@ def client_detail(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_invite(request: HttpRequest, client_id: str) -> HttpResponse:
+def client_invite(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(coach_of(request), client_id)
     try:
         _, token = invite_create(client=client)

@@ -4,13 +4,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_client_for_planning, get_plan_item_for_planning
+from selfmob.clinic.access import AuthedRequest, get_client_for_planning, get_plan_item_for_planning
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import PlanForm, PlanItemEditForm, PlanItems, add_service_errors
 from selfmob.clinic.models import Client, PlanItem, User
@@ -22,9 +22,8 @@ NONE_CHOSEN = "Tick at least one technique."
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_new(request: HttpRequest, client_id: str) -> HttpResponse:
+def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     client = get_client_for_planning(user, client_id)
     today = timezone.localdate()
     data = request.POST or None
@@ -67,8 +66,8 @@ def _suggested(client: Client, today: date) -> list[dict[str, object]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
-    item = get_plan_item_for_planning(request.user, item_id)  # type: ignore[arg-type]
+def item_edit(request: AuthedRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_planning(request.user, item_id)
     initial = {
         "every_days": item.every_days,
         "weekdays": item.weekdays,
@@ -90,8 +89,8 @@ def item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_remove(request: HttpRequest, item_id: str) -> HttpResponse:
-    item = get_plan_item_for_planning(request.user, item_id)  # type: ignore[arg-type]
+def item_remove(request: AuthedRequest, item_id: str) -> HttpResponse:
+    item = get_plan_item_for_planning(request.user, item_id)
     plan_item_remove(item=item, now=timezone.now())
     messages.success(request, "Removed from the plan; its logged sessions stay in the history.")
     return _back(item)

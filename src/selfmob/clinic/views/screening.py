@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
 from selfmob.clinic.models import Screening, User
@@ -18,9 +18,8 @@ from selfmob.knowledge.rules.screen import questions
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def screening(request: HttpRequest, client_id: str) -> HttpResponse:
+def screening(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     client = get_client_for_user(user, client_id)
     neck = request.GET.get("neck") == "1" or request.POST.get("neck") == "1"
     asked = questions(load_catalogue(), neck=neck)
@@ -38,9 +37,8 @@ def screening(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def screening_result(request: HttpRequest, client_id: str) -> HttpResponse:
+def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
     client = get_client_for_user(user, client_id)
     latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
     if latest is None:
@@ -56,7 +54,7 @@ def screening_result(request: HttpRequest, client_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def clearance(request: HttpRequest, client_id: str) -> HttpResponse:
+def clearance(request: AuthedRequest, client_id: str) -> HttpResponse:
     coach = coach_of(request)
     client = get_client_for_user(coach, client_id)
     latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
