@@ -88,7 +88,7 @@ def _generate(rng: random.Random) -> None:
 def _client(i: int, user: User, coaches: list[User]) -> Client:
     coach = coaches[0] if i < BIG_COACH_CLIENTS else coaches[1 + i % (COACHES - 1)]
     return Client(coach=coach, user=user, name=f"Client {i}", email=user.email, sex="f",
-                  birth_year=1980 + i % 30)  # fmt: skip
+                  birth_year=1980 + i % 30, screening_status="clear")  # fmt: skip
 
 
 def _session(client: Client, item: PlanItem, days_ago: int, rng: random.Random) -> Session:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 
 from selfmob.clinic import errors
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.models import Plan
+from selfmob.clinic.models import Client, Plan, Screening
 from selfmob.clinic.selectors import screening_block
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import (
@@ -121,3 +123,44 @@ def test_a_plan_cannot_end_before_it_starts(screened: Personas) -> None:
     with pytest.raises(InvalidInput) as info:
         make_plan(screened, ends_on=TODAY - timedelta(days=1))
     assert info.value.fields == {"ends_on": errors.DATES}
+
+
+def _status(people: Personas) -> str:
+    return Client.objects.values_list("screening_status", flat=True).get(id=people.client.id)
+
+
+def test_the_stored_status_follows_every_screen_and_clearance(people: Personas) -> None:
+    def record(**answers: object) -> Screening:
+        return screening_record(client=people.client, answers=all_no() | answers, neck=False,
+                                recorded_by=people.coach)  # fmt: skip
+
+    assert _status(people) == "none"
+    first = record(**{"nerve-symptoms": True})
+    assert _status(people) == "refer"
+    record()  # a later clear screen does not lift the hold
+    second = record(bleeding=True)
+    clearance_record(screening=first, cleared_by=people.coach, note="GP: fine.")
+    assert _status(people) == "refer"  # the second still waits
+    fresh = Client.objects.get(id=people.client.id)
+    assert screening_block(fresh) == errors.PLAN_BLOCKED
+    clearance_record(screening=second, cleared_by=people.coach, note="Haematologist: fine.")
+    assert _status(people) == "clear"
+    assert screening_block(Client.objects.get(id=people.client.id)) is None
+
+
+def test_the_migration_derives_the_status_of_existing_clients(people: Personas) -> None:
+    fill_status = import_module(
+        "selfmob.clinic.migrations.0003_client_screening_status"
+    ).fill_status
+    refer = screening_record(client=people.client, answers=all_no() | {"bleeding": True},
+                             neck=False, recorded_by=people.coach)  # fmt: skip
+    screening_record(client=people.other_client, answers=all_no(), neck=False,
+                     recorded_by=people.other_coach)  # fmt: skip
+    Client.objects.update(screening_status="none")
+    fill_status(django_apps, None)
+    assert _status(people) == "refer"
+    assert Client.objects.get(id=people.other_client.id).screening_status == "clear"
+    clearance_record(screening=refer, cleared_by=people.coach, note="GP: fine.")
+    Client.objects.update(screening_status="none")
+    fill_status(django_apps, None)
+    assert _status(people) == "clear"

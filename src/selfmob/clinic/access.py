@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from selfmob.clinic.models import Assessment, Client, PlanItem, Session, User
+
+M = TypeVar("M", bound=Model)
 
 
 class AuthedRequest(HttpRequest):
@@ -23,37 +27,36 @@ def _parse(value: object) -> uuid.UUID:
         raise Http404("not found") from None
 
 
+def _one(queryset: QuerySet[M], object_id: object) -> M:
+    """The row with this id, or 404. `get` drops the ordering `first` would add."""
+    try:
+        return queryset.get(id=_parse(object_id))
+    except ObjectDoesNotExist:
+        raise Http404("not found") from None
+
+
 def get_client_for_user(user: User, client_id: object) -> Client:
     """The owner coach, or the client (including a solo user) themself."""
     if not user.is_authenticated:
         raise Http404("not found")
-    client = Client.objects.filter(id=_parse(client_id)).first()
-    return _allowed(user, client)
+    return _allowed(user, _one(Client.objects.all(), client_id))
 
 
-def _allowed(user: User, client: Client | None) -> Client:
-    if (
-        client is None
-        or not user.is_authenticated
-        or user.id not in (client.coach_id, client.user_id)
-    ):
+def _allowed(user: User, client: Client) -> Client:
+    if not user.is_authenticated or user.id not in (client.coach_id, client.user_id):
         raise Http404("not found")
     return client
 
 
 def get_plan_item_for_user(user: User, item_id: object) -> PlanItem:
-    item = PlanItem.objects.select_related("plan__client").filter(id=_parse(item_id)).first()
-    if item is None:
-        raise Http404("not found")
+    item = _one(PlanItem.objects.select_related("plan__client"), item_id)
     _allowed(user, item.plan.client)
     return item
 
 
 def get_assessment_for_user(user: User, assessment_id: object) -> Assessment:
-    found = Assessment.objects.select_related("client").filter(id=_parse(assessment_id)).first()
-    if found is None:
-        raise Http404("not found")
-    get_client_for_user(user, found.client_id)
+    found = _one(Assessment.objects.select_related("client"), assessment_id)
+    _allowed(user, found.client)
     return found
 
 
@@ -67,10 +70,8 @@ def get_client_for_planning(user: User, client_id: object) -> Client:
 
 
 def get_session_for_user(user: User, session_id: object) -> Session:
-    found = Session.objects.filter(id=_parse(session_id)).first()
-    if found is None:
-        raise Http404("not found")
-    get_client_for_user(user, found.client_id)
+    found = _one(Session.objects.select_related("client"), session_id)
+    _allowed(user, found.client)
     return found
 
 

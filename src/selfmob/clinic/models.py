@@ -58,6 +58,14 @@ class Client(models.Model):
         FEMALE = "f", "Female"
         MALE = "m", "Male"
 
+    class ScreeningStatus(models.TextChoices):
+        """Kept by the screening services, in the transaction that changes the screens: a
+        `refer` screen holds until the coach clears it, whatever later screens say."""
+
+        NOT_SCREENED = "none", "Not screened"
+        CLEAR = "clear", "Clear to go on"
+        REFERRED = "refer", "Waiting for a clearance"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     coach = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="clients"
@@ -69,6 +77,9 @@ class Client(models.Model):
     email = models.EmailField()
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    screening_status = models.CharField(
+        max_length=5, choices=ScreeningStatus.choices, default=ScreeningStatus.NOT_SCREENED
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-
 from selfmob.clinic import errors
 from selfmob.clinic.diagram import Mark
 from selfmob.clinic.models import Assessment, Client, PlanItem, Screening, Session
@@ -32,12 +30,12 @@ def uncleared_refer(client: Client) -> Screening | None:
 
 def screening_block(client: Client) -> str | None:
     """Why self-mobilization may not go on now, or None. A `refer` screen stays in force
-    until the coach records a clearance for it, whatever later screens say."""
-    refer = Q(verdict=Screening.Verdict.REFER, clearance__isnull=True)
-    counts = client.screenings.aggregate(all=Count("id"), refer=Count("id", filter=refer))
-    if not counts["all"]:
+    until the coach records a clearance for it, whatever later screens say (the screening
+    services keep `screening_status` so; no query here)."""
+    status = Client.ScreeningStatus
+    if client.screening_status == status.NOT_SCREENED:
         return errors.NOT_SCREENED
-    return errors.PLAN_BLOCKED if counts["refer"] else None
+    return errors.PLAN_BLOCKED if client.screening_status == status.REFERRED else None
 
 
 ADHERENCE_DAYS = 14
