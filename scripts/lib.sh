@@ -17,6 +17,9 @@ ensure_uv() {
   fi
 }
 
+# What WeasyPrint needs to draw PDFs (text shaping, font subsetting, one font family).
+PDF_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
 # ensure_debian_packages PKG... : installs missing Debian packages as root; otherwise says how.
 ensure_debian_packages() {
   local missing=()

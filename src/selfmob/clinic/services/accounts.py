@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,6 +13,7 @@ from django.utils import timezone
 from selfmob.clinic import errors
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Client, Invite, User
+from selfmob.clinic.tokens import new_token, token_hash
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -70,10 +69,6 @@ def client_create(
     return client
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invite_create(*, client: Client, now: datetime | None = None) -> tuple[Invite, str]:
     """A new invite; earlier unused ones stop working. Returns the raw token, shown once."""
@@ -81,10 +76,10 @@ def invite_create(*, client: Client, now: datetime | None = None) -> tuple[Invit
     if client.user_id is not None:
         raise InvalidInput.one("__all__", errors.HAS_ACCOUNT)
     client.invites.filter(used_at__isnull=True).update(expires_at=now)
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     invite = Invite.objects.create(
         client=client,
-        token_hash=_hash(token),
+        token_hash=hashed,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITE_DAYS),
     )
@@ -97,7 +92,7 @@ def invite_accept(*, token: str, password: str, now: datetime | None = None) -> 
     invite = (
         Invite.objects.select_for_update()
         .select_related("client")
-        .filter(token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now)
+        .filter(token_hash=token_hash(token), used_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if invite is None:
