@@ -78,7 +78,7 @@ def _generate(rng: random.Random) -> None:
     for n, (client, item) in enumerate(zip(clients, items, strict=True)):
         count = BIG_CLIENT_SESSIONS if n == 0 else SESSIONS
         for day in range(count, 0, -1):
-            batch.append(_session(client, item, day, rng))
+            batch.append(session_row(client, item, day, rng))
         if len(batch) >= BATCH:
             Session.objects.bulk_create(batch)
             batch = []
@@ -91,7 +91,7 @@ def _client(i: int, user: User, coaches: list[User]) -> Client:
                   birth_year=1980 + i % 30, screening_status="clear")  # fmt: skip
 
 
-def _session(client: Client, item: PlanItem, days_ago: int, rng: random.Random) -> Session:
+def session_row(client: Client, item: PlanItem, days_ago: int, rng: random.Random) -> Session:
     test = load_catalogue().test("wrist-extension")
     pre = round(50 + rng.gauss(0, 3), 1)
     post = round(pre + abs(rng.gauss(3, 2)), 1)

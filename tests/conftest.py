@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+
+from tests.clinic.exports.factories import Practice, build_practice
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -8,3 +12,15 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    """Tests make many accounts: a fast hash keeps them quick (production uses argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def practice(db: None) -> Practice:
+    """A coach's practice with every kind of record (tests/clinic/exports/factories.py)."""
+    return build_practice()

@@ -48,7 +48,8 @@ def test_malformed_booleans_are_refused(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def manage(*argv: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SELFMOB_", "DATABASE_URL"))}
+    prefixes = ("SELFMOB_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the browser tests set it
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     clean |= {"SELFMOB_DATA_DIR": str(tmp_path)} | env
     return subprocess.run(
         [str(SELFMOB), "manage", *argv], capture_output=True, text=True, env=clean, check=False

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page's scripts from here, not from a CDN
     "selfmob.clinic",
 ]
 MIDDLEWARE = [
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "selfmob.clinic.api.errors.ApiErrorsMiddleware",
 ]
 ROOT_URLCONF = "selfmob.urls"
 WSGI_APPLICATION = "selfmob.wsgi.application"
@@ -203,7 +205,9 @@ SECURE_HSTS_SECONDS = env_int("SELFMOB_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SELFMOB_HSTS_PRELOAD", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # bodies above 1 MiB: 400 on pages, 413 on the API
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,

@@ -6,11 +6,17 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from selfmob.clinic.api.main import api
 from selfmob.clinic.views import (
+    account,
     accounts,
     assessments,
+    calendar,
     client,
     coach,
+    exports,
+    fhir,
+    handouts,
     plans,
     progress,
     screening,
@@ -76,12 +82,24 @@ urlpatterns = [
     path("assessments/<uuid:assessment_id>", assessments.assessment_detail, name="assessment"),
     path("clients/<uuid:client_id>/plans/new", plans.plan_new, name="plan_new"),
     path("clients/<uuid:client_id>/progress", progress.progress, name="progress"),
+    path("clients/<uuid:client_id>/calendar", calendar.calendar_page, name="client_calendar"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("clients/<uuid:client_id>/handout.pdf", handouts.handout_pdf, name="handout_pdf"),
+    path("clients/<uuid:client_id>/report.pdf", handouts.report_pdf, name="report_pdf"),
+    path("clients/<uuid:client_id>/export.json", exports.client_json, name="client_export_json"),
+    path("clients/<uuid:client_id>/export.csv", exports.client_table, name="client_export_csv"),
+    path("clients/<uuid:client_id>/export.fhir.json", fhir.client_fhir, name="client_fhir"),
+    path("export.json", exports.practice_json, name="practice_export_json"),
+    path("export.csv", exports.practice_table, name="practice_export_csv"),
     path("today", client.today, name="today"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("items/<uuid:item_id>/edit", plans.item_edit, name="item_edit"),
     path("items/<uuid:item_id>/remove", plans.item_remove, name="item_remove"),
     path("sessions/<uuid:session_id>", client.session_detail, name="session"),
     path("sessions/<uuid:session_id>/next-day", client.next_day_pain, name="next_day_pain"),
+    path("account", account.account, name="account"),
+    path("account/tokens/<uuid:token_id>/revoke", account.token_revoke, name="token_revoke"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -41,11 +41,6 @@ def user_for(client: Client) -> User:
     return user
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def people(db: None) -> Personas:
     coach = coach_signup(email="coach@example.test", password=PASSWORD, name="Coach")

@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from selfmob.cli import evidence, knowledge, tour, web
+    from selfmob.cli import evidence, exports, knowledge, tour, web
 
     parser = Parser(
         prog="selfmob",
@@ -33,6 +33,7 @@ def build_parser() -> Parser:
     tour.register(commands)
     evidence.register(commands)
     web.register(commands)
+    exports.register(commands)
     return parser
 
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from selfmob.clinic.models import Assessment, Client, PlanItem, Session, User
+from selfmob.clinic.errors import ONLY_THE_CLIENT
+from selfmob.clinic.models import ApiToken, Assessment, Client, Plan, PlanItem, Session, User
 
 M = TypeVar("M", bound=Model)
 
@@ -80,3 +81,30 @@ def get_plan_item_for_planning(user: User, item_id: object) -> PlanItem:
     item = get_plan_item_for_user(user, item_id)
     get_client_for_planning(user, item.plan.client_id)
     return item
+
+
+def get_plan_for_user(user: User, plan_id: object) -> Plan:
+    plan = _one(Plan.objects.select_related("client"), plan_id)
+    _allowed(user, plan.client)
+    return plan
+
+
+def clients_for_user(user: User) -> QuerySet[Client]:
+    """Every client record the user may see: a coach's clients, or one's own record."""
+    if user.role == User.Role.COACH:
+        return Client.objects.filter(coach=user)
+    return Client.objects.filter(user=user)
+
+
+def get_api_token_for_user(user: User, token_id: object) -> ApiToken:
+    """Only one's own tokens exist: anyone else's is 404."""
+    token = _one(ApiToken.objects.all(), token_id)
+    if token.user_id != user.id:
+        raise Http404("not found")
+    return token
+
+
+def check_only_the_client(user: User, client: Client) -> None:
+    """Sessions are the client's own record: the coach may read them, not write them (403)."""
+    if client.user_id != user.id:
+        raise PermissionDenied(ONLY_THE_CLIENT)

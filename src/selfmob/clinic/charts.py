@@ -10,7 +10,7 @@ from datetime import date
 from html import escape
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 32
+LEFT, RIGHT, TOP, BOTTOM = 72, 12, 16, 32  # room for labels like "11.5 cm"
 
 
 @dataclass(frozen=True)

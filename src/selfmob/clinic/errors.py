@@ -23,6 +23,7 @@ NEXT_DAY_DONE = "the next-day pain of this session is already recorded"
 HAS_ACCOUNT = (
     "this client already has an account; they can reset their password from the log-in page"
 )
+BAD_INSTRUMENT = "the instrument must be one this test allows: {known}"
 ONLY_THE_CLIENT = "only the client logs their own sessions"
 
 

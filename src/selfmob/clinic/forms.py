@@ -61,6 +61,8 @@ class SessionForm(forms.Form):
     pre = forms.FloatField(label="Test before")
     post = forms.FloatField(label="Test after")
     pain_during = forms.IntegerField(label="Pain during (0–10)", min_value=0, max_value=10)
+    instrument = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    """Set by the page when the phone measured the test; the service checks it."""
 
     @staticmethod
     def new_key() -> uuid.UUID:
@@ -198,3 +200,7 @@ class PlanItemEditForm(forms.Form):
         choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     pain_limit = forms.IntegerField(min_value=0, max_value=3, label="Pain limit (0–3)")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What will use it, e.g. “practice software”.")

@@ -230,6 +230,8 @@ class Session(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices, blank=True)
     pre = models.FloatField()
     post = models.FloatField()
+    instrument = models.CharField(max_length=32, blank=True)
+    """How pre and post were measured, e.g. `phone-inclinometer`; empty when not said."""
     change = models.FloatField()
     mdc = models.FloatField()
     verdict = models.CharField(max_length=12, choices=Verdict.choices)

@@ -288,7 +288,14 @@ class FlagPolicy(Sourced, frozen=True, kw_only=True):
     silent_days: Annotated[int, Meta(ge=1)]
 
 
+class RetestPolicy(Sourced, frozen=True, kw_only=True):
+    """Re-test days: every `every_days` from a plan's start, and on its last day."""
+
+    every_days: Annotated[int, Meta(ge=1, le=90)]
+
+
 class Policy(Model, frozen=True, kw_only=True):
     pain: PainPolicy
     frequency: FrequencyPolicy
     flags: FlagPolicy
+    retest: RetestPolicy

@@ -35,7 +35,7 @@ def screening_record(
         urgent=result.urgent,
         recorded_by=recorded_by,
     )
-    _refresh_status(client)
+    refresh_status(client)
     return screening
 
 
@@ -51,7 +51,7 @@ def clearance_record(*, screening: Screening, cleared_by: User, note: str) -> Cl
     clearance = Clearance.objects.create(
         screening=screening, cleared_by=cleared_by, note=note.strip()
     )
-    _refresh_status(screening.client)
+    refresh_status(screening.client)
     return clearance
 
 
@@ -61,7 +61,7 @@ def _lock(client: Client) -> None:
     Client.objects.select_for_update().filter(id=client.id).values_list("id").first()
 
 
-def _refresh_status(client: Client) -> None:
+def refresh_status(client: Client) -> None:
     """Recompute the client's status from all their screens and store it."""
     counts = client.screenings.aggregate(
         all=Count("id"),

@@ -34,6 +34,7 @@ def session_log(
     post: float,
     pain_during: int,
     today: date,
+    instrument: str = "",
 ) -> Logged:
     client_id = plan_item.plan.client_id
     session = _build(
@@ -45,6 +46,7 @@ def session_log(
         pain_during=pain_during,
         today=today,
     )
+    session.instrument = _checked_instrument(session.test_id, instrument)
     # The common case is a new key: insert first (one statement, atomic on its own), and
     # look the key up only on conflict.
     try:
@@ -55,6 +57,14 @@ def session_log(
             raise
         return _replayed(existing, client_id, plan_item.id)
     return Logged(session, True, _guidance(session))
+
+
+def _checked_instrument(test_id: str, instrument: str) -> str:
+    known = load_catalogue().test(test_id).instruments
+    if instrument and instrument not in known:
+        message = errors.BAD_INSTRUMENT.format(known=", ".join(known))
+        raise InvalidInput.one("instrument", message)
+    return instrument
 
 
 def _insert(session: Session) -> None:

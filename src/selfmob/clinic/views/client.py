@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import AuthedRequest, get_plan_item_for_user, get_session_for_user
-from selfmob.clinic.errors import ONLY_THE_CLIENT, InvalidInput
+from selfmob.clinic.access import (
+    AuthedRequest,
+    check_only_the_client,
+    get_plan_item_for_user,
+    get_session_for_user,
+)
+from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_errors
 from selfmob.clinic.models import Client, User
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
@@ -27,12 +31,6 @@ def own_record(request: HttpRequest) -> Client:
     if record is None:
         raise Http404("not found")
     return record
-
-
-def only_the_client(request: HttpRequest, client: Client) -> None:
-    """Sessions are the client's own record: the coach may read them, not write them."""
-    if client.user_id != request.user.id:
-        raise PermissionDenied(ONLY_THE_CLIENT)
 
 
 @login_required
@@ -70,7 +68,7 @@ def today(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def next_day_pain(request: AuthedRequest, session_id: str) -> HttpResponse:
     session = get_session_for_user(request.user, session_id)
-    only_the_client(request, session.client)
+    check_only_the_client(request.user, session.client)
     form = NextDayPainForm(request.POST)
     if form.is_valid():
         try:
@@ -93,7 +91,7 @@ def next_day_pain(request: AuthedRequest, session_id: str) -> HttpResponse:
 @require_POST
 def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
     item = get_plan_item_for_user(request.user, item_id)
-    only_the_client(request, item.plan.client)
+    check_only_the_client(request.user, item.plan.client)
     form = SessionForm(request.POST, prefix=item.id.hex)  # one prefix per card: unique ids
     logged = None
     if form.is_valid():
@@ -106,6 +104,7 @@ def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
                 pre=data["pre"],
                 post=data["post"],
                 pain_during=data["pain_during"],
+                instrument=data["instrument"],
                 today=timezone.localdate(),
             )
         except InvalidInput as exc:

@@ -1,0 +1,1 @@
+"""Endpoints grouped by resource."""

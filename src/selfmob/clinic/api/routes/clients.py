@@ -1,0 +1,159 @@
+"""Clients, their red-flag screens and their assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from selfmob.clinic import selectors
+from selfmob.clinic.access import (
+    clients_for_user,
+    get_assessment_for_user,
+    get_client_for_user,
+)
+from selfmob.clinic.api.auth import user_of
+from selfmob.clinic.api.schemas import (
+    AssessmentDetailOut,
+    AssessmentIn,
+    AssessmentOut,
+    ClearanceIn,
+    ClientIn,
+    ClientOut,
+    Error,
+    InviteOut,
+    MeOut,
+    ScreeningIn,
+    ScreeningOut,
+)
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import Assessment, Client, Screening, User
+from selfmob.clinic.services.accounts import client_create, invite_create
+from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
+from selfmob.clinic.services.screening import clearance_record, screening_record
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.jsonable import assessment_json
+
+router = Router(tags=["clients"])
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}
+
+
+@router.get("/me", response={200: MeOut, 401: Error})
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = user_of(request)
+    record = Client.objects.filter(user=user).values_list("id", flat=True).first()
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "client_id": record,
+    }
+
+
+@router.get("/clients", response={200: list[ClientOut], 401: Error})
+@paginate(LimitOffsetPagination)
+def clients(request: HttpRequest) -> QuerySet[Client]:
+    """A coach's clients, or one's own record for a client or solo user."""
+    return clients_for_user(user_of(request)).order_by("name", "id")
+
+
+@router.post("/clients", response={201: ClientOut, **ERRORS})
+def client_new(request: HttpRequest, payload: ClientIn) -> Status[Client]:
+    coach = coach_of(request)
+    return Status(201, client_create(coach=coach, **payload.model_dump()))
+
+
+@router.get("/clients/{uuid:client_id}", response={200: ClientOut, **ERRORS})
+def client(request: HttpRequest, client_id: str) -> Client:
+    return get_client_for_user(user_of(request), client_id)
+
+
+@router.post("/clients/{uuid:client_id}/invite", response={201: InviteOut, **ERRORS})
+def client_invite(request: HttpRequest, client_id: str) -> Status[dict[str, Any]]:
+    """A single-use link for the client to set a password; shown once."""
+    found = get_client_for_user(coach_of(request), client_id)
+    invite, token = invite_create(client=found)
+    url = request.build_absolute_uri(reverse("invite", args=[token]))
+    return Status(201, {"url": url, "expires_at": invite.expires_at})
+
+
+@router.get("/clients/{uuid:client_id}/screenings", response={200: list[ScreeningOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def screenings(request: HttpRequest, client_id: str) -> QuerySet[Screening]:
+    found = get_client_for_user(user_of(request), client_id)
+    return found.screenings.select_related("clearance").order_by("-created_at", "id")
+
+
+@router.post("/clients/{uuid:client_id}/screenings", response={201: ScreeningOut, **ERRORS})
+def screening_new(request: HttpRequest, client_id: str, payload: ScreeningIn) -> Status[Screening]:
+    """Answer the red-flag questions (`GET /catalogue/questions`). A `refer` verdict holds
+    new plans and session logging until the coach records a clearance."""
+    user = user_of(request)
+    found = get_client_for_user(user, client_id)
+    screening = screening_record(
+        client=found, answers=payload.answers, neck=payload.neck, recorded_by=user
+    )
+    return Status(201, screening)
+
+
+@router.post("/clients/{uuid:client_id}/clearance", response={201: ScreeningOut, **ERRORS})
+def clearance(request: HttpRequest, client_id: str, payload: ClearanceIn) -> Status[Screening]:
+    """The coach records that a professional saw the client after a `refer` screen."""
+    coach = coach_of(request)
+    found = get_client_for_user(coach, client_id)
+    pending = selectors.uncleared_refer(found)
+    if pending is None:
+        raise InvalidInput.one("__all__", "no red-flag screen is waiting for a clearance")
+    clearance_record(screening=pending, cleared_by=coach, note=payload.note)
+    return Status(201, Screening.objects.select_related("clearance").get(id=pending.id))
+
+
+@router.get("/clients/{uuid:client_id}/assessments", response={200: list[AssessmentOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def assessments(request: HttpRequest, client_id: str) -> QuerySet[Assessment]:
+    found = get_client_for_user(user_of(request), client_id)
+    return found.assessments.prefetch_related("measurements").order_by("-measured_on", "id")
+
+
+@router.post("/clients/{uuid:client_id}/assessments", response={201: AssessmentDetailOut, **ERRORS})
+def assessment_new(
+    request: HttpRequest, client_id: str, payload: AssessmentIn
+) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    found = get_client_for_user(user, client_id)
+    assessment = assessment_record(
+        client=found,
+        recorded_by=user,
+        measured_on=payload.measured_on,
+        measured_by=payload.measured_by,
+        measurements=[MeasurementInput(**m.model_dump()) for m in payload.measurements],
+        today=timezone.localdate(),
+    )
+    return Status(201, _detail(assessment))
+
+
+@router.get("/assessments/{uuid:assessment_id}", response={200: AssessmentDetailOut, **ERRORS})
+def assessment(request: HttpRequest, assessment_id: str) -> dict[str, Any]:
+    return _detail(get_assessment_for_user(user_of(request), assessment_id))
+
+
+def _detail(assessment: Assessment) -> dict[str, Any]:
+    catalogue = load_catalogue()
+    results = selectors.restriction_map(assessment, timezone.localdate())
+    return AssessmentOut.model_validate(assessment).model_dump() | {
+        "restriction_map": [assessment_json(catalogue, r) for r in results]
+    }
+
+
+def coach_of(request: HttpRequest) -> User:
+    """Coach-only endpoints do not exist for anyone else: 404, as on the pages."""
+    user = user_of(request)
+    if user.role != User.Role.COACH:
+        raise Http404("not found")
+    return user

@@ -1,0 +1,89 @@
+"""Progress summaries and the coach's dashboard, as data."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router
+
+from selfmob.clinic.access import get_client_for_user
+from selfmob.clinic.api.auth import user_of
+from selfmob.clinic.api.routes.clients import ERRORS, coach_of
+from selfmob.clinic.dashboard import coach_dashboard
+from selfmob.clinic.exports.formats import Options, render_client
+from selfmob.clinic.progress import Series, client_progress
+from selfmob.knowledge.jsonable import plain
+
+router = Router(tags=["progress"])
+
+
+@router.get("/clients/{uuid:client_id}/progress", response={200: dict[str, Any], **ERRORS})
+def progress(request: HttpRequest, client_id: str) -> dict[str, Any]:
+    """Adherence over the last 14 days and, per test and side: every pre/post pair, the
+    baseline, MDC and threshold, weekly means, carry-over (latest pre against baseline) and
+    pain over time."""
+    found = get_client_for_user(user_of(request), client_id)
+    summary = client_progress(found, timezone.localdate())
+    adherence = summary.adherence
+    return {
+        "adherence": {
+            "done": adherence.done,
+            "planned": adherence.planned,
+            "ratio": adherence.ratio,
+        },
+        "series": [_series(s) for s in summary.series],
+    }
+
+
+def _series(series: Series) -> dict[str, Any]:
+    return {
+        "test_id": series.test.id,
+        "unit": series.test.unit,
+        "side": series.side,
+        "baseline": series.baseline,
+        "baseline_from": series.baseline_from,
+        "mdc": series.mdc,
+        "threshold": series.threshold,
+        "points": plain(series.points),
+        "weeks": plain(series.weeks),
+        "carry_over": plain(series.carry_over),
+        "pain": [{"day": d, "during": during, "next_day": nxt} for d, during, nxt in series.pain],
+    }
+
+
+@router.get("/dashboard", response={200: list[dict[str, Any]], **ERRORS})
+def dashboard(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every client of the coach with adherence, last session, latest change against the
+    baseline and flags, most urgent first."""
+    rows = coach_dashboard(coach_of(request), timezone.localdate())
+    return [
+        plain(row) | {"adherence": plain(row.adherence) | {"ratio": row.adherence.ratio}}
+        for row in rows
+    ]
+
+
+@router.get("/clients/{uuid:client_id}/export", response={200: None, **ERRORS})
+def export(
+    request: HttpRequest,
+    client_id: str,
+    format: Literal["json", "csv", "fhir", "ics", "pdf"],
+    pdf: Literal["plan", "progress"] = "plan",
+    page: Literal["a4", "letter"] = "a4",
+) -> HttpResponse:
+    """The client's records as a file: the versioned JSON document, CSV, a FHIR R4 Bundle,
+    the plan's calendar, or a PDF (`pdf=plan|progress`, `page=a4|letter`)."""
+    found = get_client_for_user(user_of(request), client_id)
+    options = Options(
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        plan_url=request.build_absolute_uri(reverse("today")),
+        today=timezone.localdate(),
+        pdf=pdf,
+        page=page,
+    )
+    rendered = render_client(found, format, options)
+    response = HttpResponse(rendered.body, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response

@@ -1,0 +1,313 @@
+"""Read a `selfmob.practice` document, version 1: JSON text to pydantic models.
+
+Strict: no unknown keys, no NaN or infinity, no number given as text or text as a number, no
+key twice in an object. Each value is checked on its own here (ranges, choices, ids known to
+the catalogue); rules between values and records (references, duplicates, dates in order)
+are checked by `practice_import`. The fields are described in docs/exports.md.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from selfmob.clinic.errors import InvalidInput
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.pain import checked_limit
+
+SCHEMA = "selfmob.practice"
+VERSION = 1
+"""The newest version this selfmob reads and the one it writes."""
+
+NOT_UTF8 = "not UTF-8 text"
+NOT_JSON = "not valid JSON: {error}"
+NOT_AN_OBJECT = "a selfmob document is a JSON object"
+KEY_TWICE = "the key {key!r} appears twice in one object"
+NOT_SELFMOB = "not a selfmob practice document (schema {found!r}, expected {expected!r})"
+BAD_VERSION = "the version must be a whole number from 1, got {found!r}"
+NEWER = (
+    "this file is version {found}; this selfmob reads up to version {supported}: upgrade selfmob"
+)
+MORE = "and {count} more problems"
+SHOWN = 10  # problems listed in one error; a broken file can have thousands
+
+Problem = tuple[str, str]
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError("not a valid e-mail address") from None
+    return value
+
+
+def _known_test(value: str) -> str:
+    load_catalogue().test(value)  # KnowledgeError is a ValueError: pydantic reports it
+    return value
+
+
+def _known_technique(value: str) -> str:
+    load_catalogue().technique(value)
+    return value
+
+
+def _known_questions(answers: dict[str, bool]) -> dict[str, bool]:
+    questions = load_catalogue().questions
+    for question_id in answers:
+        if question_id not in questions:
+            raise ValueError(f"unknown screening question id {question_id!r}")
+    return answers
+
+
+def _pain_limit(value: int) -> int:
+    try:
+        return checked_limit(load_catalogue().policy, value)
+    except KnowledgeError as exc:
+        raise ValueError(exc.message) from None
+
+
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+TestId = Annotated[str, AfterValidator(_known_test)]
+TechniqueId = Annotated[str, AfterValidator(_known_technique)]
+Pain = Annotated[int, Field(ge=0, le=10)]
+PainLimit = Annotated[int, AfterValidator(_pain_limit)]
+Side = Literal["left", "right"]
+Instrument = Annotated[str, Field(min_length=1, max_length=32)]
+Timestamp = AwareDatetime
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class UserIn(Record):
+    id: uuid.UUID
+    email: Email
+    name: Annotated[str, Field(max_length=120)]
+    role: Literal["coach", "client", "solo"]
+    is_active: bool
+    date_joined: Timestamp
+    password_hash: Annotated[str, Field(min_length=1, max_length=128)] | None
+
+
+class ClearanceIn(Record):
+    id: uuid.UUID
+    created_at: Timestamp
+    cleared_by: uuid.UUID
+    note: Annotated[str, Field(min_length=1)]
+
+
+class ScreeningIn(Record):
+    id: uuid.UUID
+    created_at: Timestamp
+    recorded_by: uuid.UUID
+    answers: Annotated[dict[str, bool], AfterValidator(_known_questions)]
+    neck: bool
+    verdict: Literal["clear", "caution", "refer"]
+    urgent: bool
+    clearance: ClearanceIn | None
+
+
+class MeasurementIn(Record):
+    id: uuid.UUID
+    test_id: TestId
+    side: Side
+    trials: Annotated[list[float], Field(min_length=1, max_length=3)]
+    value: float
+    instrument: Instrument
+    position: Annotated[str, Field(max_length=200)]
+
+
+class AssessmentIn(Record):
+    id: uuid.UUID
+    created_at: Timestamp
+    recorded_by: uuid.UUID
+    measured_on: date
+    measured_by: Name
+    measurements: Annotated[list[MeasurementIn], Field(min_length=1)]
+
+
+class PlanItemIn(Record):
+    id: uuid.UUID
+    position: Annotated[int, Field(ge=0, le=32767)]
+    technique_id: TechniqueId
+    side: Side | None
+    retest_id: TestId
+    dose: dict[str, Any]
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]]
+    every_days: Annotated[int, Field(ge=1, le=7)] | None
+    pain_limit: PainLimit
+    removed_at: Timestamp | None
+
+
+class PlanIn(Record):
+    id: uuid.UUID
+    created_at: Timestamp
+    created_by: uuid.UUID
+    starts_on: date
+    ends_on: date | None
+    items: Annotated[list[PlanItemIn], Field(min_length=1)]
+
+
+class SessionIn(Record):
+    id: uuid.UUID
+    idempotency_key: uuid.UUID
+    plan_item: uuid.UUID
+    performed_on: date
+    created_at: Timestamp
+    technique_id: TechniqueId
+    test_id: TestId
+    side: Side | None
+    pre: float
+    post: float
+    instrument: Instrument | None
+    change: float
+    mdc: Annotated[float, Field(gt=0)]
+    verdict: Literal["real_gain", "within_error", "real_loss"]
+    pain_during: Pain
+    pain_limit: PainLimit
+    over_limit: bool
+    pain_next_day: Pain | None
+
+
+class ClientIn(Record):
+    id: uuid.UUID
+    name: Name
+    email: Email
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None
+    sex: Literal["f", "m"] | None
+    created_at: Timestamp
+    account: UserIn | None
+    screenings: list[ScreeningIn]
+    assessments: list[AssessmentIn]
+    plans: list[PlanIn]
+    sessions: list[SessionIn]
+
+
+class PracticeIn(Record):
+    schema_name: Literal["selfmob.practice"] = Field(alias="schema")
+    version: Literal[1]
+    exported_at: Timestamp
+    coach: UserIn | None
+    clients: list[ClientIn]
+
+
+def parse_document(document: bytes | str | Mapping[str, object]) -> PracticeIn:
+    """The document's shape and values checked; a newer version is refused before its shape."""
+    data = _parse_json(document) if isinstance(document, bytes | str) else dict(document)
+    _check_header(data)
+    try:
+        text = json.dumps(data)  # strict pydantic reads dates and ids from JSON text only
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidInput.one("document", NOT_JSON.format(error=exc)) from None
+    try:
+        return PracticeIn.model_validate_json(text)
+    except ValidationError as exc:
+        raise invalid([(_path(e["loc"]), _message(e)) for e in exc.errors()]) from None
+
+
+class _KeyTwice(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _KeyTwice(KEY_TWICE.format(key=key))
+        result[key] = value
+    return result
+
+
+def _parse_json(document: bytes | str) -> dict[str, object]:
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput.one("document", NOT_UTF8) from None
+    try:
+        data = json.loads(document, object_pairs_hook=_unique_keys)
+    except _KeyTwice as exc:
+        raise InvalidInput.one("document", str(exc)) from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput.one("document", NOT_JSON.format(error=exc)) from None
+    if not isinstance(data, dict):
+        raise InvalidInput.one("document", NOT_AN_OBJECT)
+    return data
+
+
+def _check_header(data: Mapping[str, object]) -> None:
+    found = data.get("schema")
+    if found != SCHEMA:
+        raise InvalidInput.one("schema", NOT_SELFMOB.format(found=found, expected=SCHEMA))
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidInput.one("version", BAD_VERSION.format(found=version))
+    if version > VERSION:
+        raise InvalidInput.one("version", NEWER.format(found=version, supported=VERSION))
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path or "document"
+
+
+_MESSAGES = {
+    "missing": "missing",
+    "extra_forbidden": "unknown key",
+    "finite_number": "not a finite number",
+    "int_type": "not a whole number",
+    "float_type": "not a number",
+    "string_type": "not a string",
+    "bool_type": "not true or false",
+    "list_type": "not a list",
+    "dict_type": "not an object",
+    "model_type": "not an object",
+    "uuid_type": "not a UUID",
+    "uuid_parsing": "not a UUID",
+    "date_type": "not a date (YYYY-MM-DD)",
+    "date_parsing": "not a date (YYYY-MM-DD)",
+    "datetime_type": "not a date and time (ISO 8601)",
+    "datetime_parsing": "not a date and time (ISO 8601)",
+    "timezone_aware": "a date and time needs its UTC offset",
+    "greater_than": "must be more than {gt:g}",
+    "greater_than_equal": "must be {ge:g} or more",
+    "less_than_equal": "must be {le:g} or less",
+    "string_too_short": "must not be empty",
+    "string_too_long": "longer than {max_length} characters",
+    "too_short": "needs at least {min_length}",
+    "too_long": "holds at most {max_length}",
+    "literal_error": "must be one of {expected}",
+}
+
+
+def _message(error: ErrorDetails) -> str:
+    context = error.get("ctx", {})
+    if error["type"] == "value_error":
+        return str(context["error"])
+    template = _MESSAGES.get(error["type"])
+    return template.format(**context) if template else error["msg"]
+
+
+def invalid(problems: Sequence[Problem]) -> InvalidInput:
+    """One error listing the first problems, each under its path."""
+    shown = dict(problems[:SHOWN])
+    if len(problems) > SHOWN:
+        shown["__all__"] = MORE.format(count=len(problems) - SHOWN)
+    return InvalidInput(shown)

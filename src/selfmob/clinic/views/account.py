@@ -1,0 +1,43 @@
+"""The account page: personal API tokens, made and revoked here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from selfmob.clinic.access import AuthedRequest, get_api_token_for_user
+from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.forms import ApiTokenForm, add_service_errors
+from selfmob.clinic.services.api_tokens import api_token_create, api_token_revoke
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: AuthedRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            created = {"token": token, "raw": raw}
+            form = ApiTokenForm()
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": request.user.api_tokens.all(),
+    }
+    return render(request, "clinic/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, token_id: str) -> HttpResponse:
+    token = get_api_token_for_user(request.user, token_id)
+    api_token_revoke(token=token, now=timezone.now())
+    return redirect("account")

@@ -1,0 +1,96 @@
+"""The catalogue and the evaluations are open to anyone, and agree with the knowledge core."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.change import classify_change
+
+pytestmark = pytest.mark.django_db
+
+http = HttpClient()
+
+
+def test_tests_and_techniques_are_listed_without_signing_in() -> None:
+    catalogue = load_catalogue()
+    tests = http.get("/api/v1/catalogue/tests").json()
+    assert {t["id"] for t in tests} == set(catalogue.tests)
+    techniques = http.get("/api/v1/catalogue/techniques").json()
+    assert {t["id"] for t in techniques} == set(catalogue.techniques)
+    assert not any("thrust" in str(t.get("method", "")).lower() for t in techniques)
+
+
+def test_one_technique_carries_its_references() -> None:
+    technique = load_catalogue().technique("ankle-banded-posterior-glide")
+    data = http.get(f"/api/v1/catalogue/techniques/{technique.id}").json()
+    assert data["name"] == technique.name
+    assert set(data["references"]) == set(technique.evidence)
+
+
+def test_unknown_ids_are_404() -> None:
+    for path in ("tests/no-such-test", "techniques/no-such-technique"):
+        response = http.get(f"/api/v1/catalogue/{path}")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_red_flag_questions_add_the_neck_ones_on_request() -> None:
+    general = http.get("/api/v1/catalogue/questions").json()
+    with_neck = http.get("/api/v1/catalogue/questions?neck=true").json()
+    assert len(with_neck) > len(general)
+    assert {q["id"] for q in general} < {q["id"] for q in with_neck}
+
+
+def test_change_matches_the_rule() -> None:
+    body = {"test_id": "wblt-angle", "before": 36, "after": 42}
+    data = http.post("/api/v1/catalogue/evaluate/change", body, content_type="application/json")
+    expected = classify_change(load_catalogue().test("wblt-angle"), before=36, after=42)
+    assert data.json()["verdict"] == expected.verdict
+    assert data.json()["mdc"] == expected.mdc
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"test_id": "wblt-angle", "before": 36}, "after"),
+        ({"test_id": "nope", "before": 1, "after": 2}, "test"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 900}, "after"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "mdc": -1}, "mdc"),
+    ],
+)
+def test_bad_evaluations_name_the_field(body: dict[str, object], field: str) -> None:
+    response = http.post("/api/v1/catalogue/evaluate/change", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_assess_classifies_and_withholds_on_red_flags() -> None:
+    body = {"test_id": "wblt-distance", "left": 11.5, "right": 7, "age": 34, "sex": "f"}
+    data = http.post("/api/v1/catalogue/evaluate/assess", body, content_type="application/json")
+    assert data.status_code == 200
+    assert data.json()["sides"]["right"]["status"] == "restricted"
+    answers = {q.id: False for q in load_catalogue().questions.values()
+               if not q.id.startswith("cervical-")} | {"bleeding": True}  # fmt: skip
+    held = http.post("/api/v1/catalogue/evaluate/assess", body | {"answers": answers},
+                     content_type="application/json")  # fmt: skip
+    assert held.json()["screen"]["verdict"] == "refer"
+    assert held.json()["suggestions"] == []
+
+
+def test_the_openapi_document_describes_every_route() -> None:
+    doc = http.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    paths = set(doc["paths"])
+    expected = {"/api/v1/clients", "/api/v1/items/{item_id}/sessions", "/api/v1/catalogue/tests",
+                "/api/v1/clients/{client_id}/progress"}  # fmt: skip
+    assert expected <= paths
+    schemes = doc["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_the_docs_page_uses_no_third_party_scripts() -> None:
+    page = http.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/" in page
+    assert "cdn" not in page.lower()

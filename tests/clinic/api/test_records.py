@@ -1,0 +1,209 @@
+"""The loop through the API: the same services and rules as the pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from selfmob.clinic.models import PlanItem, Session
+from selfmob.knowledge.catalogue import load_catalogue
+from tests.clinic.api.conftest import Api
+from tests.clinic.conftest import Personas, all_no
+
+
+@pytest.fixture
+def item(ankle_item: PlanItem) -> PlanItem:
+    ankle_item.plan.starts_on = timezone.localdate() - timedelta(days=3)
+    ankle_item.plan.save()
+    return ankle_item
+
+
+def session_body(**changes: Any) -> dict[str, Any]:
+    body = {"idempotency_key": str(uuid.uuid4()), "performed_on": timezone.localdate().isoformat(),
+            "pre": 8.0, "post": 10.5, "pain_during": 1}  # fmt: skip
+    return body | changes
+
+
+def test_a_retried_session_is_stored_once(screened: Personas, item: PlanItem) -> None:
+    api = Api(screened.client_user)
+    body = session_body()
+    first = api.post(f"/items/{item.id}/sessions", body)
+    again = api.post(f"/items/{item.id}/sessions", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["session"] == again.json()["session"]
+    assert (first.json()["created"], again.json()["created"]) == (True, False)
+    assert Session.objects.filter(idempotency_key=body["idempotency_key"]).count() == 1
+    stored = first.json()["session"]
+    assert stored["change"] == pytest.approx(2.5)
+    assert stored["verdict"] == "real_gain"  # 2.5 cm is more than the lunge's 1.9 cm MDC
+
+
+def test_a_key_reused_for_another_item_is_refused(screened: Personas, item: PlanItem) -> None:
+    api = Api(screened.client_user)
+    body = session_body()
+    api.post(f"/items/{item.id}/sessions", body)
+    other = Api(screened.coach).post(
+        f"/clients/{screened.client.id}/plans",
+        {"starts_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+         "items": [{"technique_id": "ankle-banded-posterior-glide", "retest_id": "wblt-distance",
+                    "side": "left", "every_days": 1}]},
+    )  # fmt: skip
+    other_item = other.json()["items"][0]["id"]
+    reused = api.post(f"/items/{other_item}/sessions", body | {"pre": 7.0})
+    assert reused.status_code == 400
+    assert "idempotency_key" in reused.json()["error"]["fields"]
+
+
+def test_pain_above_the_limit_is_kept_flagged_and_answered_with_guidance(
+    screened: Personas, item: PlanItem
+) -> None:
+    response = Api(screened.client_user).post(
+        f"/items/{item.id}/sessions", session_body(pain_during=item.pain_limit + 3)
+    )
+    assert response.status_code == 201
+    data = response.json()
+    assert data["session"]["over_limit"] is True
+    guidance = data["guidance"].lower()
+    assert "stop" in guidance
+    assert "do not push through pain" in guidance
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"pain_during": 11}, "pain_during"),
+        ({"pain_during": -1}, "pain_during"),
+        ({"pre": 500.0}, "pre"),
+        ({"post": -3.0}, "post"),
+        ({"performed_on": "2999-01-01"}, "performed_on"),
+        ({"performed_on": "yesterday"}, "performed_on"),
+        ({"idempotency_key": "not-a-uuid"}, "idempotency_key"),
+        ({"pre": "8"}, "pre"),
+        ({"mood": "fine"}, "mood"),
+    ],
+)
+def test_bad_sessions_are_refused_and_nothing_is_stored(
+    screened: Personas, item: PlanItem, changes: dict[str, Any], field: str
+) -> None:
+    response = Api(screened.client_user).post(f"/items/{item.id}/sessions", session_body(**changes))
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert Session.objects.count() == 0
+
+
+def test_a_refer_screen_holds_logging_until_cleared(screened: Personas, item: PlanItem) -> None:
+    coach, client = Api(screened.coach), Api(screened.client_user)
+    refer = coach.post(f"/clients/{screened.client.id}/screenings",
+                       {"answers": all_no() | {"bleeding": True}})  # fmt: skip
+    assert refer.json()["verdict"] == "refer"
+    held = client.post(f"/items/{item.id}/sessions", session_body())
+    assert held.status_code == 400
+    assert "professional" in held.json()["error"]["message"]
+    too_short = coach.post(f"/clients/{screened.client.id}/clearance", {"note": "ok"})
+    assert too_short.status_code == 400
+    cleared = coach.post(f"/clients/{screened.client.id}/clearance",
+                         {"note": "Haematologist saw her: fine to go on."})  # fmt: skip
+    assert cleared.status_code == 201
+    assert cleared.json()["clearance"]["note"].startswith("Haematologist")
+    assert client.post(f"/items/{item.id}/sessions", session_body()).status_code == 201
+
+
+def test_next_day_pain_once_and_a_rise_asks_for_review(screened: Personas, item: PlanItem) -> None:
+    client = Api(screened.client_user)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    made = client.post(f"/items/{item.id}/sessions",
+                       session_body(performed_on=yesterday, pain_during=0))  # fmt: skip
+    session_id = made.json()["session"]["id"]
+    assert Api(screened.coach).post(f"/sessions/{session_id}/next-day-pain",
+                                    {"pain": 3}).status_code == 403  # fmt: skip
+    first = client.post(f"/sessions/{session_id}/next-day-pain", {"pain": 3})
+    assert first.status_code == 200
+    assert first.json()["session"]["pain_next_day"] == 3
+    assert first.json()["guidance"]
+    assert client.post(f"/sessions/{session_id}/next-day-pain", {"pain": 1}).status_code == 400
+
+
+def test_an_assessment_comes_back_with_its_restriction_map(screened: Personas) -> None:
+    body = {
+        "measured_on": timezone.localdate().isoformat(),
+        "measured_by": "Coach",
+        "measurements": [
+            {"test_id": "wblt-distance", "side": "left", "trials": [11, 12, 11.5],
+             "instrument": "tape-measure"},
+            {"test_id": "wblt-distance", "side": "right", "trials": [6.5, 7],
+             "instrument": "tape-measure"},
+        ],
+    }  # fmt: skip
+    made = Api(screened.coach).post(f"/clients/{screened.client.id}/assessments", body)
+    assert made.status_code == 201
+    data = made.json()
+    values = {m["side"]: m["value"] for m in data["measurements"]}
+    assert values == {"left": pytest.approx(11.5), "right": pytest.approx(6.75)}
+    (result,) = data["restriction_map"]
+    assert result["test"] == "wblt-distance"
+    assert result["sides"]["right"]["status"] == "restricted"
+    assert result["suggestions"], "a restricted, screened ankle gets suggestions"
+    again = Api(screened.client_user).get(f"/assessments/{data['id']}")
+    assert again.json()["restriction_map"] == data["restriction_map"]
+
+
+def test_assessment_errors_name_the_measurement(screened: Personas) -> None:
+    bad = {"measured_on": timezone.localdate().isoformat(), "measured_by": "Coach",
+           "measurements": [{"test_id": "wblt-distance", "side": "left", "trials": [11],
+                             "instrument": "goniometer"}]}  # fmt: skip
+    response = Api(screened.coach).post(f"/clients/{screened.client.id}/assessments", bad)
+    assert response.status_code == 400
+    assert "measurements[0].instrument" in response.json()["error"]["fields"]
+
+
+def test_lists_are_paginated_and_their_queries_do_not_grow(
+    screened: Personas, item: PlanItem
+) -> None:
+    client = Api(screened.client_user)
+    for days in range(3):
+        when = (timezone.localdate() - timedelta(days=days)).isoformat()
+        client.post(f"/items/{item.id}/sessions", session_body(performed_on=when))
+    page = client.get(f"/clients/{screened.client.id}/sessions?limit=2&offset=0")
+    assert page.json()["count"] == 3
+    assert len(page.json()["items"]) == 2
+    rest = client.get(f"/clients/{screened.client.id}/sessions?limit=2&offset=2")
+    performed = [s["performed_on"] for s in page.json()["items"] + rest.json()["items"]]
+    assert performed == sorted(performed, reverse=True)
+    coach = Api(screened.coach)
+    counts = []
+    for extra in range(2):
+        row = {"technique_id": "ankle-banded-posterior-glide", "retest_id": "wblt-distance",
+               "every_days": 1 + extra}  # fmt: skip
+        body = {"starts_on": timezone.localdate().isoformat(), "items": [row] * (1 + extra)}
+        coach.post(f"/clients/{screened.client.id}/plans", body)
+        with CaptureQueriesContext(connection) as queries:
+            assert coach.get(f"/clients/{screened.client.id}/plans").status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_progress_summarises_the_series(screened: Personas, item: PlanItem) -> None:
+    client = Api(screened.client_user)
+    client.post(f"/items/{item.id}/sessions", session_body(pre=8.0, post=10.0))
+    data = client.get(f"/clients/{screened.client.id}/progress").json()
+    (series,) = data["series"]
+    assert (series["test_id"], series["side"]) == ("wblt-distance", item.side)
+    assert series["points"][0]["pre"] == 8.0 and series["points"][0]["post"] == 10.0
+    assert data["adherence"]["done"] == 1
+
+
+def test_the_instrument_is_kept_when_the_test_allows_it(screened: Personas, item: PlanItem) -> None:
+    api = Api(screened.client_user)
+    allowed = load_catalogue().test(item.retest_id).instruments
+    made = api.post(f"/items/{item.id}/sessions", session_body(instrument=allowed[0]))
+    assert made.status_code == 201
+    assert Session.objects.get(id=made.json()["session"]["id"]).instrument == allowed[0]
+    refused = api.post(f"/items/{item.id}/sessions", session_body(instrument="sextant"))
+    assert refused.status_code == 400
+    assert ", ".join(allowed) in refused.json()["error"]["fields"]["instrument"]

@@ -1,0 +1,118 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Chromium is never downloaded (`playwright install` fails here): it is the Debian package at
+/usr/bin/chromium (SELFMOB_CHROMIUM overrides). Without it the tests skip with the reason,
+except under CI=true, where they fail. axe-core comes from the npm registry, pinned by version
+and checked against its published SHA-512, and is cached in var/cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import tarfile
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+
+# Playwright's sync API keeps an event loop on this thread; Django's ORM refuses to run next to
+# one unless told it is safe (it is: the loop never runs ORM code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("SELFMOB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+AXE_VERSION = "4.14.1"
+AXE_SHA512 = (
+    "FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+)
+AXE_URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true needs the browser tests: {reason}")
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    """A fresh phone-sized context whose requests leave only for the live server."""
+    made = browser.new_context(base_url=live_server.url, viewport=PHONE, has_touch=True)
+    made.set_default_timeout(10_000)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    cache = Path(settings.DATA_DIR) / "cache" / f"axe-core-{AXE_VERSION}.min.js"
+    if not cache.exists():
+        with urllib.request.urlopen(AXE_URL, timeout=60) as response:
+            tarball = response.read()
+        digest = base64.b64encode(hashlib.sha512(tarball).digest()).decode()
+        if digest != AXE_SHA512:
+            raise RuntimeError(f"axe-core {AXE_VERSION} does not match its published SHA-512")
+        with tarfile.open(fileobj=io.BytesIO(tarball)) as archive:
+            member = archive.extractfile("package/axe.min.js")
+            assert member is not None
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(member.read())
+    return cache.read_text()
+
+
+def axe_violations(page: Page, source: str) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=source)
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in violations
+    )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a screenshot for the README (phone and desktop widths)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
