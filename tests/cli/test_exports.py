@@ -209,18 +209,27 @@ def test_a_directory_exits_2(run: Runner, db: None, tmp_path: Path) -> None:
     assert message == f"selfmob: error: {tmp_path} is a directory, not a document\n"
 
 
-# The formats other modules write: checked when those modules are present
+def test_a_file_over_the_limit_is_refused_unread(
+    run: Runner, db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("selfmob.cli.exports.MAX_IMPORT_BYTES", 100)
+    big = tmp_path / "big.json"
+    big.write_text("{" + " " * 200 + "}", encoding="utf-8")
+    assert error(run("import", str(big))) == (
+        f"selfmob: error: {big} is larger than 0 MiB: too large to import\n"
+    )
+
+
+# The formats other modules write
 
 
 def test_fhir(practice: Practice, run: Runner) -> None:
-    pytest.importorskip("selfmob.clinic.exports.fhir")
     result = run("export", "--client", "ana@example.test", "--format", "fhir")
     assert result.code == 0, result.err
     assert result.json()["resourceType"] == "Bundle"
 
 
 def test_ics(practice: Practice, run: Runner) -> None:
-    pytest.importorskip("selfmob.clinic.exports.ical")
     result = run("export", "--client", "ana@example.test", "--format", "ics")
     assert result.code == 0, result.err
     assert result.out.startswith("BEGIN:VCALENDAR")
@@ -228,7 +237,6 @@ def test_ics(practice: Practice, run: Runner) -> None:
 
 @pytest.mark.parametrize(("kind", "page"), [("plan", "a4"), ("progress", "letter")])
 def test_pdf(practice: Practice, run: Runner, tmp_path: Path, kind: str, page: str) -> None:
-    pytest.importorskip("selfmob.clinic.exports.pdf")
     out = tmp_path / "out.pdf"
     result = run(
         "export", "--client", "ana@example.test", "--format", "pdf", "--pdf", kind,

@@ -196,12 +196,21 @@ def _write(data: str | bytes, out: str | None) -> None:
         raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+"""About a million sessions; a larger file is refused before it is read into memory."""
+
+
 def _read(file: str) -> bytes:
     if file == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(file).read_bytes()
-    except IsADirectoryError:
-        raise Refused(f"{file} is a directory, not a document") from None
-    except OSError as exc:
-        raise Refused(f"cannot read {file}: {exc.strerror or exc}") from None
+        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    else:
+        try:
+            with Path(file).open("rb") as handle:
+                data = handle.read(MAX_IMPORT_BYTES + 1)
+        except IsADirectoryError:
+            raise Refused(f"{file} is a directory, not a document") from None
+        except OSError as exc:
+            raise Refused(f"cannot read {file}: {exc.strerror or exc}") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise Refused(f"{file} is larger than {MAX_IMPORT_BYTES // 2**20} MiB: too large to import")
+    return data
