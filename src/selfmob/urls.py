@@ -17,8 +17,10 @@ from selfmob.clinic.views import (
     exports,
     fhir,
     handouts,
+    measure,
     plans,
     progress,
+    pwa,
     screening,
 )
 
@@ -31,7 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("login", auth_views.LoginView.as_view(template_name="clinic/login.html"), name="login"),
-    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout", accounts.Logout.as_view(), name="logout"),
     path("signup", accounts.signup, {"role": "coach"}, name="signup"),
     path("signup/solo", accounts.signup, {"role": "solo"}, name="signup_solo"),
     path("invite/<str:token>", accounts.invite, name="invite"),
@@ -92,6 +94,9 @@ urlpatterns = [
     path("export.json", exports.practice_json, name="practice_export_json"),
     path("export.csv", exports.practice_table, name="practice_export_csv"),
     path("today", client.today, name="today"),
+    path("measure/<slug:test_id>", measure.measure, name="measure"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("items/<uuid:item_id>/sessions", client.log_session, name="log_session"),
     path("items/<uuid:item_id>/edit", plans.item_edit, name="item_edit"),
     path("items/<uuid:item_id>/remove", plans.item_remove, name="item_remove"),

@@ -50,7 +50,7 @@ def test_the_chart_is_an_accessible_svg() -> None:
         threshold=8.4,
     )
     assert svg.startswith("<svg")
-    assert '<title id="t">Lunge &lt;right&gt;</title>' in svg
+    assert '<title id="chart-lunge--right--t">Lunge &lt;right&gt;</title>' in svg
     assert svg.count("<circle") == 4
     assert "stroke-dasharray" in svg
     assert progress_svg([], title="x", unit="cm", baseline=None, mdc=1, threshold=None) == ""

@@ -232,7 +232,9 @@ def test_login_and_logout(people: Personas) -> None:
     assert response.status_code == 302
     assert http.get(reverse("dashboard")).status_code == 200
     assert http.get(reverse("logout")).status_code == 405
-    assert http.post(reverse("logout")).status_code == 302
+    out = http.post(reverse("logout"))
+    assert out.status_code == 302
+    assert out["Clear-Site-Data"] == '"cache", "storage"'  # kept pages and unsent queue go
     assert http.get(reverse("dashboard")).status_code == 302
 
 

@@ -20,7 +20,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+
+from selfmob.clinic.models import PlanItem
+from selfmob.clinic.services.accounts import client_create, coach_signup
+from selfmob.clinic.services.plans import ItemInput, plan_create
+from selfmob.clinic.services.screening import screening_record
+from tests.clinic.conftest import PASSWORD, all_no, user_for
 
 # Playwright's sync API keeps an event loop on this thread; Django's ORM refuses to run next to
 # one unless told it is safe (it is: the loop never runs ORM code).
@@ -116,3 +123,20 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+EMAIL = "ana@example.test"
+
+
+@pytest.fixture
+def lunge_item(transactional_db: None) -> PlanItem:
+    """A screened, coached client whose plan re-tests with the lunge angle."""
+    coach = coach_signup(email="coach@example.test", password=PASSWORD, name="Coach")
+    client = client_create(coach=coach, name="Ana", email=EMAIL)
+    user_for(client)
+    screening_record(client=client, answers=all_no(), neck=False, recorded_by=coach)
+    item = ItemInput("ankle-banded-posterior-glide", "wblt-angle", "right", every_days=1)
+    plan = plan_create(
+        client=client, created_by=coach, starts_on=timezone.localdate(), ends_on=None, items=[item]
+    )
+    return plan.items.get()

@@ -44,12 +44,15 @@ def progress_svg(
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low or 1)
 
+    # Ids unique per chart: several charts share a page, and each must be named after itself.
+    key = "chart-" + "".join(c if c.isalnum() else "-" for c in title.lower())
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart" aria-labelledby="t d"><title id="t">{escape(title)}</title>'
-        f'<desc id="d">Test before (hollow) and after (filled) each session; the shaded band is '
-        f"the baseline plus or minus the measurement error; the dashed line is the threshold."
-        f"</desc>",
+        f'class="chart" aria-labelledby="{key}-t {key}-d">'
+        f'<title id="{key}-t">{escape(title)}</title>'
+        f'<desc id="{key}-d">Test before (hollow) and after (filled) each session; the shaded '
+        f"band is the baseline plus or minus the measurement error; the dashed line is the "
+        f"threshold.</desc>",
     ]
     if baseline is not None:
         top, bottom = y(baseline + mdc), y(baseline - mdc)

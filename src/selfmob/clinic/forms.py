@@ -64,6 +64,13 @@ class SessionForm(forms.Form):
     instrument = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     """Set by the page when the phone measured the test; the service checks it."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.prefix:  # tie the fields to their card's unit and pain hints (today.html)
+            for name in ("pre", "post"):
+                self.fields[name].widget.attrs["aria-describedby"] = f"unit-{self.prefix}"
+            self.fields["pain_during"].widget.attrs["aria-describedby"] = f"pain-hint-{self.prefix}"
+
     @staticmethod
     def new_key() -> uuid.UUID:
         return uuid.uuid4()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import login
+from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -49,3 +52,13 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("today")
     status = 400 if form.errors else 200
     return render(request, "clinic/invite.html", {"form": form}, status=status)
+
+
+class Logout(LogoutView):
+    """Log out, and have the browser drop what it kept for this person: the pages and the
+    queue of unsent sessions the offline mode keeps (the page warns first if any wait)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

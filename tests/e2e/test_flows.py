@@ -1,0 +1,326 @@
+"""The whole loop in a real browser, one role per browser context, through the real pages.
+
+A coach signs up, adds a client, screens, assesses, builds a plan from the suggestions and
+makes the invite link; the client accepts it on a phone, does the technique and logs a
+session; the coach sees it. The database is read only to check results.
+
+With SELFMOB_SCREENSHOTS=1 the tests also keep phone (390 x 844) and desktop (1280 x 900)
+screenshots of the main pages in docs/screenshots/ for the README's tour; without it they
+write nothing, so a test run leaves the repository as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import formats, timezone
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from selfmob.clinic.demo import COACH_EMAIL, demo_load
+from selfmob.clinic.demo import PASSWORD as DEMO_PASSWORD
+from selfmob.clinic.models import Screening, Session
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.measures import fmt
+from selfmob.knowledge.rules.screen import questions
+from selfmob.knowledge.rules.suggest import dose_text
+from selfmob.knowledge.schema import Technique
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-flow-password-42"
+COACH_NAME, COACH = "Dana Reyes", "dana@coach.test"
+CLIENT_NAME, CLIENT = "Ana Silva", "ana@client.test"
+LUNGE = "wblt-distance"
+LEFT_TRIALS, RIGHT_TRIALS = (11.5, 11.0), (7.0, 7.5)  # cm from the wall: the right is stiff
+REFER_QUESTION = "injury-bone-tender"
+
+
+def shoot(page: Page, name: str) -> None:
+    """phone-NAME.png and desktop-NAME.png of the page as it is now (SELFMOB_SCREENSHOTS=1)."""
+    if os.environ.get("SELFMOB_SCREENSHOTS") != "1":
+        return
+    before = page.viewport_size
+    for prefix, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        screenshot(page, f"{prefix}-{name}")
+    if before is not None:
+        page.set_viewport_size(before)
+
+
+@pytest.fixture
+def coach_page(page: Page) -> Page:
+    """The coach works at a desk."""
+    page.set_viewport_size(DESKTOP)
+    return page
+
+
+@pytest.fixture
+def client_page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """The client's own phone: a second browser, sharing nothing with the coach's."""
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, has_touch=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+# The coach's steps -----------------------------------------------------------------------
+
+
+def coach_signs_up(page: Page, *, shots: bool = False) -> None:
+    page.goto("/login")
+    if shots:
+        shoot(page, "login")
+    page.get_by_role("link", name="Sign up as a coach").click()
+    page.get_by_label("Name", exact=True).fill(COACH_NAME)
+    page.get_by_label("Email", exact=True).fill(COACH)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Clients", level=1)).to_be_visible()
+
+
+def coach_adds_client(page: Page) -> None:
+    page.get_by_role("link", name="Add a client").click()
+    page.get_by_label("Name", exact=True).fill(CLIENT_NAME)
+    page.get_by_label("Email", exact=True).fill(CLIENT)
+    page.get_by_label("Birth year").fill("1991")
+    page.get_by_label("Sex").select_option(label="Female")
+    page.get_by_role("button", name="Add client").click()
+    expect(page.get_by_role("heading", name=CLIENT_NAME, level=1)).to_be_visible()
+
+
+def open_client(page: Page) -> None:
+    page.get_by_role("link", name="Clients", exact=True).click()
+    page.get_by_role("link", name=CLIENT_NAME).click()
+    expect(page.get_by_role("heading", name=CLIENT_NAME, level=1)).to_be_visible()
+
+
+def coach_screens(page: Page, *, yes_to: str | None = None, shots: bool = False) -> None:
+    """Answer every general red-flag question "No", or "Yes" to the question `yes_to`."""
+    page.get_by_role("link", name="Screen now").click()
+    no = page.get_by_role("radio", name="No", exact=True)
+    asked = questions(load_catalogue())
+    expect(no).to_have_count(len(asked))
+    for i in range(len(asked)):
+        no.nth(i).check()
+    if yes_to is not None:
+        text = next(q.text for q in asked if q.id == yes_to)
+        page.get_by_role("group", name=text).get_by_role("radio", name="Yes").check()
+    if shots:
+        shoot(page, "screening")
+    page.get_by_role("button", name="Save the screen").click()
+    verdict = "See a professional first." if yes_to else "Clear."
+    expect(page.get_by_text(verdict, exact=True)).to_be_visible()
+
+
+def coach_assesses(page: Page, *, shots: bool = False) -> None:
+    page.get_by_role("link", name="New assessment").click()
+    first = page.get_by_role("group", name="Test 1")
+    first.get_by_label("Test", exact=True).select_option(LUNGE)
+    first.get_by_label("Instrument").select_option("tape-measure")
+    for side, trials in (("Left", LEFT_TRIALS), ("Right", RIGHT_TRIALS)):
+        for n, value in enumerate(trials, start=1):
+            first.get_by_label(f"{side}, trial {n}").fill(str(value))
+    page.get_by_role("button", name="Save and see the restriction map").click()
+    expect(page.get_by_role("heading", name=f"Restriction map: {CLIENT_NAME}")).to_be_visible()
+    if shots:
+        shoot(page, "assessment")
+
+
+def coach_builds_plan(page: Page, *, shots: bool = False) -> Technique:
+    """Start the plan as the suggestions pre-fill it; the top suggestion comes ticked."""
+    page.get_by_role("link", name=CLIENT_NAME).click()
+    page.get_by_role("link", name="New plan").click()
+    first = page.get_by_role("group", name="Include technique 1", exact=True)
+    expect(first.get_by_label("Include technique 1")).to_be_checked()
+    expect(first.get_by_label("Side")).to_have_value("right")
+    expect(first.get_by_label("Re-test")).to_have_value(LUNGE)
+    technique = load_catalogue().technique(
+        first.get_by_label("Technique", exact=True).input_value()
+    )
+    assert technique.joint == "talocrural", technique.id
+    if shots:
+        shoot(page, "plan")
+    page.get_by_role("button", name="Start the plan").click()
+    plan = page.locator("section").filter(has=page.get_by_role("heading", name="Plan", exact=True))
+    expect(plan.get_by_text(technique.name).first).to_be_visible()
+    return technique
+
+
+def coach_makes_invite(page: Page) -> str:
+    page.get_by_role("button", name="Create an invite link").click()
+    link = page.get_by_label("Invite link").input_value()
+    assert "/invite/" in link
+    return link
+
+
+def coach_sets_up_a_client(page: Page, *, shots: bool = False) -> tuple[Technique, str]:
+    """Everything before the client's first session; gives the technique and invite link."""
+    coach_signs_up(page, shots=shots)
+    coach_adds_client(page)
+    coach_screens(page, shots=shots)
+    open_client(page)
+    coach_assesses(page, shots=shots)
+    technique = coach_builds_plan(page, shots=shots)
+    return technique, coach_makes_invite(page)
+
+
+def dashboard_row(page: Page) -> Locator:
+    page.goto("/coach")
+    rows = page.locator("tbody tr").filter(has_text=CLIENT_NAME)
+    expect(rows).to_have_count(1)
+    return rows
+
+
+# The client's steps ----------------------------------------------------------------------
+
+
+def client_accepts(page: Page, link: str) -> None:
+    page.goto(link)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Today"), level=1)).to_be_visible()
+
+
+def client_logs(page: Page, *, pre: float, pain: int, post: float, shot: str = "") -> None:
+    page.get_by_label("Test before").fill(str(pre))
+    page.get_by_label("Pain during").fill(str(pain))
+    page.get_by_label("Test after").fill(str(post))
+    if shot:
+        shoot(page, shot)
+    # A double tap, as on a phone with a slow network: still one session.
+    page.get_by_role("button", name="Save session").dblclick()
+    expect(page.get_by_role("heading", name=re.compile(r"^Session saved"))).to_be_visible()
+
+
+def plain_text(page: Page) -> str:
+    return " ".join(page.locator("main").inner_text().split())
+
+
+# The tests -------------------------------------------------------------------------------
+
+
+def test_a_coach_and_a_client_run_the_whole_loop(coach_page: Page, client_page: Page) -> None:
+    technique, link = coach_sets_up_a_client(coach_page, shots=True)
+
+    client_accepts(client_page, link)
+    card = client_page.locator("section").filter(
+        has=client_page.get_by_role("heading", name=technique.name, level=2)
+    )
+    expect(card).to_have_count(1)
+    expect(card.get_by_role("listitem")).to_have_text(technique.steps)
+    expect(card).to_contain_text(f"Dose: {dose_text(technique.dose)}.")
+
+    client_logs(client_page, pre=7.0, pain=1, post=9.5, shot="today")
+    change = classify_change(load_catalogue().test(LUNGE), before=7.0, after=9.5)
+    assert change.verdict == "real_gain"
+    words = plain_text(client_page)
+    assert (
+        f"Real improvement: {fmt(change.change, 'cm')}, more than the test's measurement error "
+        f"({fmt(change.mdc, 'cm')})." in words
+    ), words
+    assert "above your limit" not in words
+    shoot(client_page, "session")
+
+    row = dashboard_row(coach_page)
+    expect(row.locator("td[data-label='Adherence, 14 days']")).to_have_text("1 of 1")
+    expect(row.locator("td[data-label='Last session']")).to_have_text(
+        formats.date_format(timezone.localdate())
+    )
+    expect(row.locator("td[data-label='Flags']")).to_have_text("none")
+    row.get_by_role("link", name=CLIENT_NAME).click()
+    coach_page.get_by_role("link", name="Progress").first.click()
+    expect(coach_page.locator("td[data-label='Sessions']")).to_have_text(["1"])
+    stored = Session.objects.get()
+    assert (stored.pre, stored.pain_during, stored.post) == (7.0, 1, 9.5)
+    assert (stored.technique_id, stored.side, stored.verdict) == (
+        technique.id,
+        "right",
+        "real_gain",
+    )
+
+
+def test_pain_above_the_limit_gets_guidance_and_a_flag(coach_page: Page, client_page: Page) -> None:
+    _, link = coach_sets_up_a_client(coach_page)
+    client_accepts(client_page, link)
+
+    client_logs(client_page, pre=7.0, pain=5, post=7.5)
+    alert = client_page.get_by_role("alert")
+    expect(alert).to_contain_text("Pain above your limit.")
+    expect(alert).to_contain_text("Stop this technique now")
+    expect(alert).to_contain_text("easier version")
+    expect(alert).to_contain_text("ask your coach")
+    words = plain_text(client_page).lower()
+    pushes = [m.start() for m in re.finditer("push through", words)]
+    assert pushes, "the guidance should say not to push through pain"
+    assert all(re.search(r"(not|never) $", words[:at]) for at in pushes), words
+    shoot(client_page, "pain")
+
+    flags = dashboard_row(coach_page).locator("td[data-label='Flags']")
+    expect(flags).to_contain_text("Pain went above the limit during a session.")
+    assert Session.objects.get().over_limit
+
+
+def test_a_refer_screen_pauses_the_client_until_the_coach_records_a_clearance(
+    coach_page: Page, client_page: Page
+) -> None:
+    _, link = coach_sets_up_a_client(coach_page)
+    client_accepts(client_page, link)  # the client's Today page stays open with its form
+
+    open_client(coach_page)
+    coach_screens(coach_page, yes_to=REFER_QUESTION)
+
+    client_page.get_by_label("Test before").fill("7")
+    client_page.get_by_label("Pain during").fill("0")
+    client_page.get_by_label("Test after").fill("8")
+    client_page.get_by_role("button", name="Save session").click()
+    expect(client_page.get_by_text("see a professional")).to_be_visible()
+    client_page.get_by_role("link", name="Today").click()
+    expect(client_page.get_by_role("alert")).to_contain_text(
+        "a doctor or physiotherapist should see you first"
+    )
+    expect(client_page.get_by_role("button", name="Save session")).to_have_count(0)
+    assert not Session.objects.exists()
+    flags = dashboard_row(coach_page).locator("td[data-label='Flags']")
+    expect(flags).to_contain_text("The red-flag screen says to see a professional.")
+
+    open_client(coach_page)
+    coach_page.get_by_role("link", name="refer", exact=True).click()
+    coach_page.get_by_label("Who saw the client").fill("Seen by Dr Lee (GP): no fracture.")
+    coach_page.get_by_role("button", name="Record clearance").click()
+    expect(coach_page.get_by_role("heading", name=CLIENT_NAME, level=1)).to_be_visible()
+
+    client_page.reload()
+    expect(client_page.get_by_role("alert")).to_have_count(0)
+    client_logs(client_page, pre=7.0, pain=0, post=8.0)
+    assert Session.objects.count() == 1
+    refer = Screening.objects.get(verdict=Screening.Verdict.REFER)
+    assert refer.clearance.note == "Seen by Dr Lee (GP): no fracture."
+
+
+def test_the_demo_practice_reads_well_for_the_tour(page: Page) -> None:
+    """The coach's list, a client and her progress, on the demo's eight weeks of history."""
+    with override_settings(DEBUG=True):  # the demo refuses to load in production
+        demo_load(today=timezone.localdate())
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, COACH_EMAIL, DEMO_PASSWORD)
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("Pain went above the limit during a session.")
+    shoot(page, "dashboard")
+
+    page.get_by_role("link", name="Ana Silva").click()
+    expect(page.get_by_role("heading", name="Plan")).to_be_visible()
+    shoot(page, "client")
+
+    page.get_by_role("link", name="Progress").first.click()
+    chart = page.get_by_role("img", name=re.compile("knee-to-wall distance.*right"))
+    expect(chart).to_be_visible()
+    expect(page.locator("main")).to_contain_text("A real, lasting gain")
+    shoot(page, "progress")

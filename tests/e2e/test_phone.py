@@ -1,0 +1,115 @@
+"""The phone as an inclinometer, in Chromium with an emulated tilt (CDP DeviceOrientation).
+
+The page's waits are shortened for the tests only: `window.selfmobSpeed = 10` makes the steady
+window 0.2 s instead of 2 s (see static/clinic/measure.js)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import CDPSession, Page, expect
+
+from selfmob.clinic.models import Measurement, PlanItem, Session
+from tests.clinic.conftest import PASSWORD
+from tests.e2e.conftest import axe_violations, describe, sign_in
+
+FAST = "window.selfmobSpeed = 10;"
+ASK_LIKE_IOS = "DeviceOrientationEvent.requestPermission = async () => 'granted';"
+EMAIL = "ana@example.test"
+
+
+def tilt(cdp: CDPSession, beta: float) -> None:
+    cdp.send(
+        "DeviceOrientation.setDeviceOrientationOverride", {"alpha": 0, "beta": beta, "gamma": 0}
+    )
+
+
+def trials(page: Page, cdp: CDPSession, angles: list[int]) -> None:
+    """Zero flat, then hold each angle until it is taken, going back to the zero between."""
+    status = page.locator("[data-measure]:visible [data-status]")
+    page.get_by_role("button", name="Set zero").click()
+    expect(status).to_contain_text("Zero set")
+    for n, angle in enumerate(angles, start=1):
+        tilt(cdp, angle)
+        expect(status).to_contain_text(f"Trial {n}: {angle}°")
+        if n < len(angles):
+            tilt(cdp, 0)
+            expect(status).to_contain_text(f"Ready for trial {n + 1}")
+
+
+def test_a_lunge_angle_measured_with_the_phone_is_logged_with_the_session(
+    page: Page, lunge_item: PlanItem, axe_source: str
+) -> None:
+    page.add_init_script(FAST)
+    cdp = page.context.new_cdp_session(page)
+    tilt(cdp, 0)
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/today")
+    page.get_by_role("button", name="Measure before with the phone").click()
+    dialog = page.get_by_role("dialog", name="Measure with the phone")
+    expect(dialog.get_by_role("status")).to_contain_text("Sensor ready")
+    trials(page, cdp, [38, 40, 42])
+    expect(dialog.get_by_role("status")).to_contain_text("Mean of 3 trials: 40°")
+    violations = axe_violations(page, axe_source)
+    assert not violations, describe(violations)
+    dialog.get_by_role("button", name="Put 40° in “Test before”").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Test before")).to_be_focused()
+    expect(page.get_by_label("Test before")).to_have_value("40")
+    instrument = page.locator("[name$='-instrument']")
+    expect(instrument).to_have_value("phone-inclinometer")
+    page.get_by_label("Test before").fill("41")  # changed by hand: no longer the phone's
+    expect(instrument).to_have_value("")
+    page.get_by_label("Test before").fill("40")
+    expect(instrument).to_have_value("phone-inclinometer")
+    page.get_by_label("Pain during (0–10)").fill("1")
+    page.get_by_label("Test after").fill("44.5")
+    page.get_by_role("button", name="Save session").click()
+    page.wait_for_url("**/sessions/*")
+    session = Session.objects.get()
+    assert (session.instrument, session.pre, session.post) == ("phone-inclinometer", 40.0, 44.5)
+
+
+def test_without_a_sensor_the_dialog_offers_typing_the_value(
+    page: Page, lunge_item: PlanItem
+) -> None:
+    page.add_init_script(FAST)
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/today")
+    page.get_by_role("button", name="Measure after with the phone").click()
+    dialog = page.get_by_role("dialog", name="Measure with the phone")
+    expect(dialog.get_by_text("No motion sensor answers")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Set zero")).to_be_hidden()
+    dialog.get_by_role("button", name="Close").click()
+    expect(page.get_by_label("Test after")).to_be_focused()
+    page.get_by_label("Test before").fill("39")
+    page.get_by_label("Pain during (0–10)").fill("0")
+    page.get_by_label("Test after").fill("41")
+    page.get_by_role("button", name="Save session").click()
+    page.wait_for_url("**/sessions/*")
+    assert Session.objects.get().instrument == ""
+
+
+def test_a_self_test_is_recorded_as_a_phone_assessment(
+    page: Page, lunge_item: PlanItem, axe_source: str
+) -> None:
+    """Where the browser asks for the sensor (iOS), a button asks first."""
+    page.add_init_script(FAST + ASK_LIKE_IOS)
+    cdp = page.context.new_cdp_session(page)
+    tilt(cdp, 0)
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/measure/wrist-extension")
+    violations = axe_violations(page, axe_source)
+    assert not violations, describe(violations)
+    page.get_by_role("button", name="Allow the motion sensor").click()
+    expect(page.locator("[data-status]")).to_contain_text("Sensor ready")
+    trials(page, cdp, [60, 63])
+    page.get_by_role("button", name="Use these 2 trials").click()
+    expect(page.locator("[data-status]")).to_contain_text("Mean of 2 trials: 61.5°")
+    expect(page.get_by_label("Trial 1")).to_have_value("60")
+    expect(page.get_by_label("Trial 3")).to_have_value("")
+    page.get_by_label("right").check()
+    page.get_by_role("button", name="Record this measurement").click()
+    expect(page.get_by_role("status").first).to_contain_text("Recorded: Wrist extension, right")
+    measurement = Measurement.objects.select_related("assessment").get()
+    assert measurement.instrument == "phone-inclinometer"
+    assert measurement.trials == [60.0, 63.0]
+    assert measurement.assessment.measured_by == "Ana"
