@@ -10,9 +10,27 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+from gunicorn.glogging import Logger
+
+from selfmob.logs import redact
+
 control_socket_disable = True
 
 
 def post_worker_init(worker: Any) -> None:
     gc.collect()
     gc.freeze()
+
+
+class RedactingLogger(Logger):  # type: ignore[misc]
+    """The access log without the tokens of calendar, invite and password-reset links."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "{raw_uri}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger

@@ -53,3 +53,8 @@ def test_the_account_page_needs_a_sign_in(people: Personas) -> None:
     response = HttpClient().get("/account")
     assert response.status_code == 302
     assert HttpClient().put("/account").status_code in (302, 405)
+
+
+def test_the_account_page_is_never_cached(people: Personas) -> None:
+    response = login(people.coach).post("/account", {"name": "x"})
+    assert "no-store" in response["Cache-Control"]

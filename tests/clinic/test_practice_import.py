@@ -281,6 +281,17 @@ def test_values_that_break_the_rules_are_named(
          "not a password hash this selfmob can check"),
         ("clients.1.email", "ANA@example.test", "clients[1].email",
          "this e-mail appears twice in the document"),
+        # what the server works out must follow from the values: no hidden red flag, loss or pain
+        ("clients.0.screenings.0.verdict", "caution", "clients[0].screenings[0].verdict",
+         "the stored verdict: not what the rules give for these values"),
+        ("clients.0.sessions.0.verdict", "real_loss", "clients[0].sessions[0].verdict",
+         "the stored change and verdict: not what the rules give for these values"),
+        ("clients.0.sessions.0.over_limit", True, "clients[0].sessions[0].over_limit",
+         "the stored pain flag: not what the rules give for these values"),
+        ("clients.0.sessions.0.side", "left", "clients[0].sessions[0].technique_id",
+         "technique, test and side must be those of the session's plan item"),
+        ("clients.0.plans.0.items.0.dose", {"text": "push through the pain"},
+         "clients[0].plans[0].items[0].dose", "must be the technique's dose as selfmob writes it"),
     ],
 )  # fmt: skip
 def test_rules_between_values_and_records_are_named(

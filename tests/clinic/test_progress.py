@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
-from selfmob.clinic.charts import Point, progress_svg
+from selfmob.clinic.charts import MAX_POINTS, Point, progress_svg
 from selfmob.clinic.models import PlanItem
 from selfmob.clinic.progress import client_progress
 from selfmob.clinic.services.sessions import session_log
@@ -70,3 +70,12 @@ def test_the_progress_page(ankle_item: PlanItem, screened: Personas, who: str, s
         assert "<svg" in page
         assert "Weight-bearing lunge" in page
     assert as_(screened, "owner").post(url).status_code == 405
+
+
+def test_a_long_history_draws_only_the_last_year() -> None:
+    start = date(2020, 1, 1)
+    points = [Point(start + timedelta(days=i), 50.0, 51.0) for i in range(MAX_POINTS + 50)]
+    svg = progress_svg(points, title="Wrist", unit="deg", baseline=None, mdc=5.0, threshold=None)
+    assert svg.count("<circle") == 2 * MAX_POINTS
+    assert f"The last {MAX_POINTS} of {MAX_POINTS + 50} sessions are shown." in svg
+    assert (start + timedelta(days=50)).isoformat() in svg  # the first day drawn

@@ -164,3 +164,13 @@ def test_the_migration_derives_the_status_of_existing_clients(people: Personas) 
     Client.objects.update(screening_status="none")
     fill_status(django_apps, None)
     assert _status(people) == "clear"
+
+
+def test_a_neck_technique_needs_the_neck_screen(screened: Personas) -> None:
+    neck = ItemInput("c1-c2-self-snag", "cervical-flexion-rotation", "left", every_days=1)
+    with pytest.raises(InvalidInput) as info:
+        make_plan(screened, neck)
+    assert info.value.fields == {"items[0].technique_id": errors.NECK_NOT_SCREENED}
+    screening_record(client=screened.client, answers=all_no(neck=True), neck=True,
+                     recorded_by=screened.coach)  # fmt: skip
+    assert make_plan(screened, neck).items.get().technique_id == "c1-c2-self-snag"

@@ -215,7 +215,7 @@ def test_a_coach_and_a_client_run_the_whole_loop(coach_page: Page, client_page: 
     )
     expect(card).to_have_count(1)
     expect(card.get_by_role("listitem")).to_have_text(technique.steps)
-    expect(card).to_contain_text(f"Dose: {dose_text(technique.dose)}.")
+    expect(card).to_contain_text(f"Dose: {dose_text(technique.dose)}")
 
     client_logs(client_page, pre=7.0, pain=1, post=9.5, shot="today")
     change = classify_change(load_catalogue().test(LUNGE), before=7.0, after=9.5)

@@ -3,6 +3,7 @@ sent once when the network is back."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -120,3 +121,14 @@ def test_logging_out_clears_the_kept_pages(
     page.wait_for_url("**/login")
     assert page.evaluate(KEPT) is False
     assert page.evaluate("localStorage.getItem('selfmob-waiting')") is None
+
+
+def test_a_visit_after_the_session_ended_drops_the_kept_copy(
+    page: Page, context: BrowserContext, lunge_item: PlanItem
+) -> None:
+    today_kept_offline(page)
+    context.clear_cookies()  # the session ends without a log-out (expired, or cookies wiped)
+    page.goto("/today")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.wait_for_function(f"{KEPT}.then((kept) => !kept)")
+    assert page.evaluate(KEPT) is False

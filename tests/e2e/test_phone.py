@@ -25,6 +25,7 @@ def tilt(cdp: CDPSession, beta: float) -> None:
 def trials(page: Page, cdp: CDPSession, angles: list[int]) -> None:
     """Zero flat, then hold each angle until it is taken, going back to the zero between."""
     status = page.locator("[data-measure]:visible [data-status]")
+    tilt(cdp, 0)
     page.get_by_role("button", name="Set zero").click()
     expect(status).to_contain_text("Zero set")
     for n, angle in enumerate(angles, start=1):
@@ -55,17 +56,21 @@ def test_a_lunge_angle_measured_with_the_phone_is_logged_with_the_session(
     expect(page.get_by_label("Test before")).to_be_focused()
     expect(page.get_by_label("Test before")).to_have_value("40")
     instrument = page.locator("[name$='-instrument']")
+    expect(instrument).to_have_value("")  # only one of the two values is the phone's so far
+    page.get_by_role("button", name="Measure after with the phone").click()
+    expect(dialog.get_by_role("status")).to_contain_text("Sensor ready")
+    trials(page, cdp, [44, 45, 46])
+    dialog.get_by_role("button", name="Put 45° in “Test after”").click()
     expect(instrument).to_have_value("phone-inclinometer")
     page.get_by_label("Test before").fill("41")  # changed by hand: no longer the phone's
     expect(instrument).to_have_value("")
     page.get_by_label("Test before").fill("40")
     expect(instrument).to_have_value("phone-inclinometer")
     page.get_by_label("Pain during (0–10)").fill("1")
-    page.get_by_label("Test after").fill("44.5")
     page.get_by_role("button", name="Save session").click()
     page.wait_for_url("**/sessions/*")
     session = Session.objects.get()
-    assert (session.instrument, session.pre, session.post) == ("phone-inclinometer", 40.0, 44.5)
+    assert (session.instrument, session.pre, session.post) == ("phone-inclinometer", 40.0, 45.0)
 
 
 def test_without_a_sensor_the_dialog_offers_typing_the_value(

@@ -10,6 +10,7 @@ from datetime import date
 from html import escape
 
 WIDTH, HEIGHT = 640, 260
+MAX_POINTS = 365  # sessions drawn per chart: a year of daily practice
 LEFT, RIGHT, TOP, BOTTOM = 72, 12, 16, 32  # room for labels like "11.5 cm"
 
 
@@ -31,6 +32,9 @@ def progress_svg(
 ) -> str:
     if not points:
         return ""
+    shown = points[-MAX_POINTS:]  # a long history would make a slow, unreadable chart
+    note = f" The last {MAX_POINTS} of {len(points)} sessions are shown." if shown != points else ""
+    points = shown
     values = [v for p in points for v in (p.pre, p.post)]
     extra = [v for v in (baseline, threshold) if v is not None]
     low = min(values + extra) - mdc
@@ -52,7 +56,7 @@ def progress_svg(
         f'<title id="{key}-t">{escape(title)}</title>'
         f'<desc id="{key}-d">Test before (hollow) and after (filled) each session; the shaded '
         f"band is the baseline plus or minus the measurement error; the dashed line is the "
-        f"threshold.</desc>",
+        f"threshold.{note}</desc>",
     ]
     if baseline is not None:
         top, bottom = y(baseline + mdc), y(baseline - mdc)

@@ -15,6 +15,7 @@ KEY_REUSED = "this idempotency key was already used for a different session"
 PLAN_BLOCKED = "the last red-flag screen says to see a professional; record a clearance first"
 NOT_SCREENED = "screen the client for red flags before starting a plan"
 ITEM_REMOVED = "this plan item was removed"
+DATE_RANGE = "plan dates fall between 2000 and 2099"
 DATES = "the end date must not be before the start date"
 SCHEDULE = "choose weekdays or every N days, not both and not neither"
 WEEKDAYS = "weekdays are numbers 1 (Monday) to 7 (Sunday)"
@@ -24,6 +25,10 @@ HAS_ACCOUNT = (
     "this client already has an account; they can reset their password from the log-in page"
 )
 BAD_INSTRUMENT = "the instrument must be one this test allows: {known}"
+NECK_NOT_SCREENED = (
+    "neck techniques need the red-flag screen with the neck questions first: screen again "
+    "with the neck questions"
+)
 ONLY_THE_CLIENT = "only the client logs their own sessions"
 
 

@@ -89,3 +89,9 @@ def test_bad_pagination_gets_400(people: Personas, coach_api: Api, limit: str) -
     response = coach_api.get(f"/clients?limit={limit}")
     assert response.status_code == 400
     assert "limit" in error_of(response)["fields"]  # type: ignore[operator]
+
+
+def test_answers_are_not_stored_by_caches(people: Personas, coach_api: Api) -> None:
+    for response in (coach_api.get("/me"), coach_api.get("/nothing-here"),
+                     coach_api.get(f"/clients/{people.client.id}/export?format=csv")):  # fmt: skip
+        assert "no-store" in response["Cache-Control"]

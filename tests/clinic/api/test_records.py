@@ -207,3 +207,27 @@ def test_the_instrument_is_kept_when_the_test_allows_it(screened: Personas, item
     refused = api.post(f"/items/{item.id}/sessions", session_body(instrument="sextant"))
     assert refused.status_code == 400
     assert ", ".join(allowed) in refused.json()["error"]["fields"]["instrument"]
+
+
+def test_a_retry_after_the_item_was_removed_returns_the_stored_session(
+    screened: Personas, item: PlanItem
+) -> None:
+    client = Api(screened.client_user)
+    body = session_body()
+    first = client.post(f"/items/{item.id}/sessions", body)
+    Api(screened.coach).call("DELETE", f"/items/{item.id}")
+    retry = client.post(f"/items/{item.id}/sessions", body)
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["session"]["id"] == first.json()["session"]["id"]
+    fresh = client.post(f"/items/{item.id}/sessions", session_body())
+    assert fresh.status_code == 400  # a new session for a removed item is still refused
+
+
+@pytest.mark.parametrize(("field", "day"), [("starts_on", "9999-12-30"), ("ends_on", "2100-01-01"),
+                                            ("starts_on", "1999-12-31")])  # fmt: skip
+def test_plan_dates_stay_in_a_sane_range(screened: Personas, field: str, day: str) -> None:
+    body = {"starts_on": "2026-11-01", "items": [{"technique_id": "ankle-banded-posterior-glide",
+            "retest_id": "wblt-distance", "every_days": 1}]} | {field: day}  # fmt: skip
+    response = Api(screened.coach).post(f"/clients/{screened.client.id}/plans", body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {field: "plan dates fall between 2000 and 2099"}

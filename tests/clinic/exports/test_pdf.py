@@ -251,3 +251,10 @@ def test_other_page_sizes_are_refused_with_a_clear_message(
     assert str(raised.value) == BAD_PAGE_SIZE.format(value=value)
     with pytest.raises(ValueError, match="must be A4 or Letter"):
         progress_report(screened.client, page_size=value, today=TODAY)
+
+
+def test_a_default_dose_says_it_is_a_default() -> None:
+    from selfmob.clinic.exports.plan_words import DEFAULT_DOSE, dose_words
+
+    assert dose_words({"text": "3 sets of 10", "grade": "M"}) == f"3 sets of 10 ({DEFAULT_DOSE})"
+    assert dose_words({"text": "3 sets of 10", "grade": "V"}) == "3 sets of 10"

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -93,8 +94,9 @@ def install(api: NinjaAPI) -> None:
 
 
 class ApiErrorsMiddleware:
-    """Under /api/: refuse oversized bodies with 413 before anything reads them, and give
-    the responses Django makes itself (405, unknown paths) the API's error shape."""
+    """Under /api/: refuse oversized bodies with 413 before anything reads them, give the
+    responses Django makes itself (405, unknown paths) the API's error shape, and mark every
+    answer as not to be stored by caches."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -117,7 +119,9 @@ class ApiErrorsMiddleware:
             shaped["Allow"] = allowed
             return shaped
         if response.status_code == 404 and not _is_json(response):
-            return error_response(404, "not found")
+            response = error_response(404, "not found")
+        if not response.has_header("Cache-Control"):  # health records: kept by nobody
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -25,6 +25,7 @@ from selfmob.clinic.exports.plan_words import (
     CurrentItem,
     Hold,
     current_items,
+    dose_words,
     hold_of,
     measure_words,
     pain_words,
@@ -100,7 +101,7 @@ def _item_event(current: CurrentItem, *, stamp: datetime, url: str) -> Event | N
     if plan.ends_on:
         rule["until"] = plan.ends_on
     description = [
-        f"Dose: {item.dose['text']}.",
+        f"Dose: {dose_words(item.dose)}.",
         f"When: {schedule_words(item)}, {plan_dates(plan)}.",
         f"Pain: {pain_words(item.pain_limit)}",
         f"Test: {measure_words(current.test)}.",

@@ -18,6 +18,7 @@ from selfmob.clinic.exports.plan_words import (
     CurrentItem,
     current_items,
     day_text,
+    dose_words,
     hold_of,
     measure_words,
     pain_words,
@@ -92,7 +93,7 @@ def _handout_item(current: CurrentItem) -> HandoutItem:
     return HandoutItem(
         title=technique_title(current),
         current=current,
-        dose=str(item.dose["text"]),
+        dose=dose_words(item.dose),
         when=f"{schedule_words(item)}, {plan_dates(item.plan)}",
         pain=pain_words(item.pain_limit),
         test=measure_words(current.test),

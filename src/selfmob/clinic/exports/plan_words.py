@@ -4,6 +4,7 @@ paper and calendar never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,3 +120,14 @@ def retest_words(plan: Plan, tests: list[RomTest]) -> str:
         f"Every {every} days from the start{end}: {names}, on both sides, before that day's "
         "technique, to see whether the gain lasts against the baseline."
     )
+
+
+DEFAULT_DOSE = (
+    "a starting dose from selfmob's defaults, not a tested prescription: adjust it with your coach"
+)
+
+
+def dose_words(dose: Mapping[str, object]) -> str:
+    """A plan item's dose in words; a dose graded M (expert teaching, not a study) says so."""
+    text = str(dose.get("text", ""))
+    return f"{text} ({DEFAULT_DOSE})" if dose.get("grade") == "M" else text

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from selfmob.clinic import errors, selectors
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.models import Client, Plan, PlanItem, User
+from selfmob.clinic.models import Client, Plan, PlanItem, Screening, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
@@ -18,6 +18,7 @@ from selfmob.knowledge.rules.suggest import dose_summary
 
 WRONG_JOINT = "the re-test {test} measures {joint}, not the joint of {technique}"
 NO_ITEMS = "add at least one technique"
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,15 @@ def plan_create(
     blocked = selectors.screening_block(client)
     if blocked:
         raise InvalidInput.one("__all__", blocked)
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput.one(name, errors.DATE_RANGE)
     if ends_on is not None and ends_on < starts_on:
         raise InvalidInput.one("ends_on", errors.DATES)
     if not items:
         raise InvalidInput.one("items", NO_ITEMS)
     rows = [_item(i, item) for i, item in enumerate(items)]
+    _check_neck_screen(client, rows)
     plan = Plan.objects.create(
         client=client, starts_on=starts_on, ends_on=ends_on, created_by=created_by
     )
@@ -54,6 +59,19 @@ def plan_create(
         row.plan = plan
     PlanItem.objects.bulk_create(rows)
     return plan
+
+
+def _check_neck_screen(client: Client, rows: Sequence[PlanItem]) -> None:
+    """Neck techniques need the screen with the neck (cervical-vascular) questions, read as
+    the suggestions read it: the latest screen, and not one saying `refer`."""
+    catalogue = load_catalogue()
+    for index, row in enumerate(rows):
+        joint = catalogue.joint(catalogue.technique(row.technique_id).joint)
+        if joint.region != "neck":
+            continue
+        latest = selectors.latest_screening(client)
+        if latest is None or not latest.neck or latest.verdict == Screening.Verdict.REFER:
+            raise InvalidInput.one(f"items[{index}].technique_id", errors.NECK_NOT_SCREENED)
 
 
 def _item(index: int, item: ItemInput) -> PlanItem:

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 
-from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.errors import DATE_RANGE, InvalidInput
 from selfmob.clinic.models import (
     Assessment,
     Clearance,
@@ -32,11 +32,13 @@ from selfmob.clinic.models import (
     Session,
     User,
 )
+from selfmob.clinic.services.plans import FIRST_DAY, LAST_DAY
 from selfmob.clinic.services.practice_rows import ImportSummary, Rows
 from selfmob.clinic.services.practice_schema import (
     AssessmentIn,
     ClientIn,
     PlanIn,
+    PlanItemIn,
     PracticeIn,
     Problem,
     ScreeningIn,
@@ -47,7 +49,11 @@ from selfmob.clinic.services.practice_schema import (
 )
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import checked_value
+from selfmob.knowledge.rules.pain import check_during
+from selfmob.knowledge.rules.screen import screen
+from selfmob.knowledge.rules.suggest import dose_summary
 
 __all__ = ["ImportSummary", "practice_import"]
 
@@ -65,6 +71,9 @@ SCHEDULE = "give weekdays or every_days, not both and not neither"
 WEEKDAYS = "each weekday once"
 INSTRUMENT = "must be one of the instruments this test allows: {known}"
 BAD_HASH = "not a password hash this selfmob can check"
+NOT_THE_ITEM = "technique, test and side must be those of the session's plan item"
+RECOMPUTED = "the stored {what}: not what the rules give for these values"
+DOSE = "must be the technique's dose as selfmob writes it"
 REFUSED = "the database refused the import: {error}"
 CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
 
@@ -144,12 +153,19 @@ class _Checker:
             self._assessment(a, users, f"{where}.assessments[{i}]")
         for i, p in enumerate(client.plans):
             self._plan(p, users, f"{where}.plans[{i}]")
-        items = {item.id for p in client.plans for item in p.items}
+        items = {item.id: item for p in client.plans for item in p.items}
         for i, session in enumerate(client.sessions):
             self._session(session, items, f"{where}.sessions[{i}]")
 
     def _screening(self, s: ScreeningIn, users: set[uuid.UUID], where: str) -> None:
         self._id(Screening, s.id, where)
+        try:
+            result = screen(load_catalogue(), s.answers, neck=s.neck)
+        except KnowledgeError as exc:
+            self.fail(f"{where}.answers", exc.message)
+        else:
+            if (result.verdict, result.urgent) != (s.verdict, s.urgent):
+                self.fail(f"{where}.verdict", RECOMPUTED.format(what="verdict"))
         self._by(s.recorded_by, users, f"{where}.recorded_by")
         if s.clearance is not None:
             self._id(Clearance, s.clearance.id, f"{where}.clearance")
@@ -157,12 +173,31 @@ class _Checker:
             if s.verdict != "refer":
                 self.fail(f"{where}.clearance", CLEARANCE_NOT_REFER)
 
-    def _session(self, s: SessionIn, items: set[uuid.UUID], where: str) -> None:
+    def _session(self, s: SessionIn, items: Mapping[uuid.UUID, PlanItemIn], where: str) -> None:
         self._id(Session, s.id, where)
         self._once(self.keys, s.idempotency_key, f"{where}.idempotency_key", ID_TWICE)
-        if s.plan_item not in items:
+        item = items.get(s.plan_item)
+        if item is None:
             self.fail(f"{where}.plan_item", UNKNOWN_ITEM)
+        elif (s.technique_id, s.test_id, s.side) != (item.technique_id, item.retest_id, item.side):
+            self.fail(f"{where}.technique_id", NOT_THE_ITEM)
         self._measured(s.test_id, s.instrument, {"pre": s.pre, "post": s.post}, where)
+        self._session_facts(s, where)
+
+    def _session_facts(self, s: SessionIn, where: str) -> None:
+        """What the server works out when a session is logged must agree with the rules, so
+        a file cannot hide a real loss or pain above the limit from the dashboard."""
+        catalogue = load_catalogue()
+        try:
+            change = classify_change(catalogue.test(s.test_id), before=s.pre, after=s.post,
+                                     mdc=s.mdc)  # fmt: skip
+            over = check_during(catalogue.policy, s.pain_during, s.pain_limit).over_limit
+        except KnowledgeError:  # a value out of range: `_measured` has named it already
+            return
+        if abs(change.change - s.change) > 0.01 or change.verdict != s.verdict:
+            self.fail(f"{where}.verdict", RECOMPUTED.format(what="change and verdict"))
+        if over != s.over_limit:
+            self.fail(f"{where}.over_limit", RECOMPUTED.format(what="pain flag"))
 
     def _by(self, user_id: uuid.UUID, users: set[uuid.UUID], path: str) -> None:
         if user_id not in users:
@@ -196,11 +231,17 @@ class _Checker:
     def _plan(self, p: PlanIn, users: set[uuid.UUID], where: str) -> None:
         self._id(Plan, p.id, where)
         self._by(p.created_by, users, f"{where}.created_by")
+        for name, day in (("starts_on", p.starts_on), ("ends_on", p.ends_on)):
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                self.fail(f"{where}.{name}", DATE_RANGE)
         if p.ends_on is not None and p.ends_on < p.starts_on:
             self.fail(f"{where}.ends_on", DATES)
         for i, item in enumerate(p.items):
             at = f"{where}.items[{i}]"
             self._id(PlanItem, item.id, at)
+            technique = load_catalogue().technique(item.technique_id)  # the schema knows it
+            if item.dose != dose_summary(technique.dose):
+                self.fail(f"{at}.dose", DOSE)
             if bool(item.weekdays) == (item.every_days is not None):
                 self.fail(f"{at}.weekdays", SCHEDULE)
             if len(set(item.weekdays)) != len(item.weekdays):

@@ -48,7 +48,7 @@ def _email(value: str) -> str:
         validate_email(value)
     except DjangoValidationError:
         raise ValueError("not a valid e-mail address") from None
-    return value
+    return value.lower()  # as sign-up stores them: one account per address, whatever the case
 
 
 def _known_test(value: str) -> str:

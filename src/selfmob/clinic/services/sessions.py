@@ -37,16 +37,24 @@ def session_log(
     instrument: str = "",
 ) -> Logged:
     client_id = plan_item.plan.client_id
-    session = _build(
-        plan_item,
-        key=idempotency_key,
-        performed_on=performed_on,
-        pre=pre,
-        post=post,
-        pain_during=pain_during,
-        today=today,
-    )
-    session.instrument = _checked_instrument(session.test_id, instrument)
+    try:
+        session = _build(
+            plan_item,
+            key=idempotency_key,
+            performed_on=performed_on,
+            pre=pre,
+            post=post,
+            pain_during=pain_during,
+            today=today,
+        )
+        session.instrument = _checked_instrument(session.test_id, instrument)
+    except InvalidInput:
+        # A retry of a session stored before the item was removed or a hold began is
+        # still the stored session: answer with it, not with the new refusal.
+        stored = Session.objects.filter(idempotency_key=idempotency_key).first()
+        if stored is None:
+            raise
+        return _replayed(stored, client_id, plan_item.id)
     # The common case is a new key: insert first (one statement, atomic on its own), and
     # look the key up only on conflict.
     try:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from selfmob.clinic.exports.plan_words import schedule_words
+from selfmob.clinic.exports.plan_words import dose_words, schedule_words
 from selfmob.clinic.models import PlanItem
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.measures import fmt
@@ -25,3 +25,9 @@ def schedule(item: PlanItem) -> str:
 @register.filter
 def test_name(test_id: str) -> str:
     return load_catalogue().test(test_id).name
+
+
+@register.filter
+def dose(item: PlanItem) -> str:
+    """A plan item's dose in words, saying when it is one of selfmob's defaults."""
+    return dose_words(item.dose)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic.access import AuthedRequest, get_api_token_for_user
@@ -14,6 +15,7 @@ from selfmob.clinic.forms import ApiTokenForm, add_service_errors
 from selfmob.clinic.services.api_tokens import api_token_create, api_token_revoke
 
 
+@never_cache  # the page shows a new token once: no cache may keep it
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: AuthedRequest) -> HttpResponse:

@@ -144,9 +144,11 @@ if (form) {
 }
 
 // Today: a dialog per card fills the test before or after. The session says the phone measured
-// it while a value the phone put in a field is still there, not changed by hand.
+// it only when both values are the phone's, still as it put them (a mix of instruments is not
+// one instrument).
 function mark(form) {
-  const phone = [...form.querySelectorAll('[data-phone]')].some((f) => f.value === f.dataset.phone);
+  const both = ['pre', 'post'].map((name) => form.querySelector(`[name$="-${name}"]`));
+  const phone = both.every((f) => f && f.dataset.phone !== undefined && f.value === f.dataset.phone);
   form.querySelector('[name$="-instrument"]').value = phone ? 'phone-inclinometer' : '';
 }
 

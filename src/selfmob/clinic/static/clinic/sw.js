@@ -2,10 +2,12 @@
 // { version, shell: [static URLs], css, pages: [paths kept for offline], logout }.
 // Static files: from the cache first (their URLs change with their content in production).
 // Pages in CONFIG.pages: network first, the last good copy kept for offline use.
-// Logging out drops the kept pages, so no one sees the last user's plan.
+// Logging out, or a visit that finds the session over, drops the kept pages, so no one sees
+// the last user's plan; a copy older than a day is not shown.
 const CONFIG = /*CONFIG*/{};
 const SHELL = `selfmob-shell-${CONFIG.version}`;
 const PAGES = 'selfmob-pages';
+const MAX_AGE = 24 * 60 * 60 * 1000; // an older copy of Today is not shown: plans change
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -42,13 +44,17 @@ async function page(event, url) {
   const kept = CONFIG.pages.includes(url.pathname);
   try {
     const response = await fetch(event.request);
-    if (kept && response.status === 200 && response.type === 'basic') {
+    if (kept && response.status === 200 && response.type === 'basic' && !response.redirected) {
       event.waitUntil(keep(url.pathname, response.clone()));
+    } else if (kept) {
+      // Signed out (sent to the log-in page) or refused: the copy is no one's to see now.
+      event.waitUntil(caches.open(PAGES).then((cache) => cache.delete(url.pathname)));
     }
     return response;
   } catch (offline) {
     const copy = kept && (await caches.open(PAGES).then((cache) => cache.match(url.pathname)));
-    return copy || offlinePage();
+    const age = copy ? Date.now() - Number(copy.headers.get('X-Kept-At') || 0) : Infinity;
+    return age < MAX_AGE ? copy : offlinePage();
   }
 }
 
@@ -57,7 +63,8 @@ async function keep(path, response) {
   const html = (await response.text()).replace('data-copy=""', 'data-copy="saved"');
   const type = response.headers.get('Content-Type') || 'text/html; charset=utf-8';
   const cache = await caches.open(PAGES);
-  await cache.put(path, new Response(html, { headers: { 'Content-Type': type } }));
+  const headers = { 'Content-Type': type, 'X-Kept-At': String(Date.now()) };
+  await cache.put(path, new Response(html, { headers }));
 }
 
 function offlinePage() {
