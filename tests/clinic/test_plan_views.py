@@ -151,3 +151,25 @@ def log_today(item: PlanItem) -> Session:
         plan_item=item, idempotency_key=uuid.uuid4(), performed_on=TODAY, pre=7.0, post=8.0,
         pain_during=1, today=TODAY,
     ).session  # fmt: skip
+
+
+def test_the_coach_changes_the_dose_from_now_on(ankle_item: PlanItem, screened: Personas) -> None:
+    session = log_today(ankle_item)
+    url = reverse("item_edit", args=[ankle_item.id])
+    page = as_(screened, "owner").get(url).content.decode()
+    default = ankle_item.dose
+    assert f'name="sets" value="{default["sets"]}"' in page  # the current numbers, to change
+    data = {"every_days": "1", "pain_limit": "2", "sets": "5", "reps": str(default["reps"]),
+            "seconds": str(default["seconds"]), "rest_seconds": "20"}  # fmt: skip
+    assert as_(screened, "owner").post(url, data).status_code == 302
+    ankle_item.refresh_from_db()
+    assert (ankle_item.dose["sets"], ankle_item.dose["rest_seconds"]) == (5, 20)
+    assert ankle_item.dose["grade"] == "coach"
+    today = as_(screened, "client").get(reverse("today")).content.decode()
+    assert ankle_item.dose["text"] in today and "starting dose from selfmob" not in today
+    session.refresh_from_db()
+    assert session.pain_limit == 2  # the logged session is untouched
+    refused = as_(screened, "owner").post(url, data | {"sets": "0"})
+    assert refused.status_code == 400
+    ankle_item.refresh_from_db()
+    assert ankle_item.dose["sets"] == 5

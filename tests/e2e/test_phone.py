@@ -61,6 +61,7 @@ def test_a_lunge_angle_measured_with_the_phone_is_logged_with_the_session(
     expect(dialog.get_by_role("status")).to_contain_text("Sensor ready")
     trials(page, cdp, [44, 45, 46])
     dialog.get_by_role("button", name="Put 45° in “Test after”").click()
+    expect(page.get_by_label("Test after")).to_be_focused()  # the dialog has closed
     expect(instrument).to_have_value("phone-inclinometer")
     page.get_by_label("Test before").fill("41")  # changed by hand: no longer the phone's
     expect(instrument).to_have_value("")

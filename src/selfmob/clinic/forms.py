@@ -155,7 +155,22 @@ class PlanForm(forms.Form):
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
 
 
-class PlanItemForm(forms.Form):
+class DoseFields(forms.Form):
+    """The coach's numbers for a dose; a field left blank keeps the technique's default."""
+
+    sets = forms.IntegerField(min_value=1, max_value=10, required=False, label="Sets")
+    reps = forms.IntegerField(min_value=1, max_value=30, required=False, label="Repetitions")
+    seconds = forms.IntegerField(min_value=1, max_value=180, required=False, label="Seconds")
+    rest_seconds = forms.IntegerField(min_value=0, max_value=180, required=False, label="Rest (s)")
+
+    def dose(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data.get(name) for name in DOSE_FIELDS}
+
+
+DOSE_FIELDS = ("sets", "reps", "seconds", "rest_seconds")
+
+
+class PlanItemForm(DoseFields):
     """One technique of the plan; rows left unticked are ignored."""
 
     include = forms.BooleanField(required=False, label="Include")
@@ -191,6 +206,7 @@ class PlanItemForm(forms.Form):
             weekdays=tuple(data["weekdays"]),
             every_days=data["every_days"],
             pain_limit=data["pain_limit"],
+            dose=self.dose(),
         )
 
 
@@ -201,7 +217,7 @@ class NextDayPainForm(forms.Form):
     pain = forms.IntegerField(min_value=0, max_value=10, label="Pain today (0–10)")
 
 
-class PlanItemEditForm(forms.Form):
+class PlanItemEditForm(DoseFields):
     every_days = forms.IntegerField(min_value=1, max_value=7, required=False, label="Every N days")
     weekdays = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple

@@ -231,3 +231,23 @@ def test_plan_dates_stay_in_a_sane_range(screened: Personas, field: str, day: st
     response = Api(screened.coach).post(f"/clients/{screened.client.id}/plans", body)
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {field: "plan dates fall between 2000 and 2099"}
+
+
+def test_the_coach_sets_the_dose_and_it_stops_being_a_default(screened: Personas) -> None:
+    coach = Api(screened.coach)
+    item = {"technique_id": "ankle-banded-posterior-glide", "retest_id": "wblt-distance",
+            "every_days": 1, "dose": {"sets": 4, "rest_seconds": 45}}  # fmt: skip
+    made = coach.post(f"/clients/{screened.client.id}/plans",
+                      {"starts_on": timezone.localdate().isoformat(), "items": [item]})  # fmt: skip
+    assert made.status_code == 201
+    dose = made.json()["items"][0]["dose"]
+    default = load_catalogue().technique("ankle-banded-posterior-glide").dose
+    assert (dose["sets"], dose["rest_seconds"], dose["reps"]) == (4, 45, default.reps)
+    assert dose["grade"] == "coach" and dose["text"].startswith("4 sets")
+    item_id = made.json()["items"][0]["id"]
+    bad = coach.call("PATCH", f"/items/{item_id}",
+                     {"every_days": 1, "pain_limit": 2, "dose": {"sets": 11}})  # fmt: skip
+    assert bad.status_code == 400
+    assert "dose.sets" in bad.json()["error"]["fields"]
+    kept = coach.call("PATCH", f"/items/{item_id}", {"every_days": 2, "pain_limit": 2})
+    assert kept.json()["dose"] == dose  # no dose sent: unchanged

@@ -131,6 +131,15 @@ class AssessmentDetailOut(AssessmentOut):
     """Per test: each side against its norm, the asymmetry, and ranked suggestions."""
 
 
+class DoseIn(In):
+    """The coach's numbers; any left out keep the technique's default."""
+
+    sets: StrictInt | None = None
+    reps: StrictInt | None = None
+    seconds: StrictInt | None = None
+    rest_seconds: StrictInt | None = None
+
+
 class ItemIn(In):
     technique_id: str
     retest_id: str
@@ -138,6 +147,7 @@ class ItemIn(In):
     weekdays: list[StrictInt] = Field(default_factory=list, max_length=7)
     every_days: StrictInt | None = None
     pain_limit: StrictInt | None = None
+    dose: DoseIn = Field(default_factory=DoseIn)
 
 
 class PlanIn(In):
@@ -150,6 +160,8 @@ class ItemUpdateIn(In):
     weekdays: list[StrictInt] = Field(default_factory=list, max_length=7)
     every_days: StrictInt | None = None
     pain_limit: StrictInt
+    dose: DoseIn | None = None
+    """Left out: the dose stays as it is."""
 
 
 class ItemOut(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,7 +14,8 @@ from selfmob.clinic.models import Client, Plan, PlanItem, Screening, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
-from selfmob.knowledge.rules.suggest import dose_summary
+from selfmob.knowledge.rules.suggest import adjusted_dose
+from selfmob.knowledge.schema import Technique
 
 WRONG_JOINT = "the re-test {test} measures {joint}, not the joint of {technique}"
 NO_ITEMS = "add at least one technique"
@@ -29,6 +30,9 @@ class ItemInput:
     weekdays: Sequence[int] = field(default_factory=tuple)
     every_days: int | None = None
     pain_limit: int | None = None
+    dose: Mapping[str, int | None] = field(default_factory=dict)
+    """The coach's numbers (sets, reps, seconds, rest_seconds); the technique's default for
+    any left out."""
 
 
 @transaction.atomic
@@ -90,7 +94,7 @@ def _item(index: int, item: ItemInput) -> PlanItem:
     return PlanItem(
         technique_id=technique.id,
         side=item.side,
-        dose=dose_summary(technique.dose),
+        dose=_dose(technique, item.dose, where=f"{where}.dose"),
         weekdays=weekdays,
         every_days=item.every_days,
         pain_limit=pain_limit,
@@ -110,20 +114,37 @@ def _schedule(weekdays: Sequence[int], every_days: int | None, *, where: str) ->
     return days
 
 
+def _dose(
+    technique: Technique, changes: Mapping[str, int | None], *, where: str
+) -> dict[str, object]:
+    try:
+        return adjusted_dose(technique.dose, changes)
+    except KnowledgeError as exc:
+        raise InvalidInput.one(f"{where}.{exc.field}", exc.message) from None
+
+
 def plan_item_update(
-    *, item: PlanItem, weekdays: Sequence[int], every_days: int | None, pain_limit: int
+    *,
+    item: PlanItem,
+    weekdays: Sequence[int],
+    every_days: int | None,
+    pain_limit: int,
+    dose: Mapping[str, int | None] | None = None,
 ) -> PlanItem:
-    """Change the schedule or pain limit from now on; logged sessions keep their own copy."""
+    """Change the schedule, pain limit or dose from now on; logged sessions keep their own
+    copy. `dose` None keeps the item's dose; its numbers replace the technique's defaults."""
     if item.removed_at is not None:
         raise InvalidInput.one("__all__", errors.ITEM_REMOVED)
     try:
         limit = checked_limit(load_catalogue().policy, pain_limit)
     except KnowledgeError as exc:
         raise InvalidInput.from_knowledge(exc, "pain_limit") from None
+    if dose is not None:
+        item.dose = _dose(load_catalogue().technique(item.technique_id), dose, where="dose")
     item.weekdays = _schedule(weekdays, every_days, where="item")
     item.every_days = every_days
     item.pain_limit = limit
-    item.save(update_fields=["weekdays", "every_days", "pain_limit"])
+    item.save(update_fields=["weekdays", "every_days", "pain_limit", "dose"])
     return item
 
 

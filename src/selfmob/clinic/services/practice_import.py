@@ -53,7 +53,8 @@ from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import checked_value
 from selfmob.knowledge.rules.pain import check_during
 from selfmob.knowledge.rules.screen import screen
-from selfmob.knowledge.rules.suggest import dose_summary
+from selfmob.knowledge.rules.suggest import DOSE_LIMITS, adjusted_dose
+from selfmob.knowledge.schema import Dose
 
 __all__ = ["ImportSummary", "practice_import"]
 
@@ -73,7 +74,7 @@ INSTRUMENT = "must be one of the instruments this test allows: {known}"
 BAD_HASH = "not a password hash this selfmob can check"
 NOT_THE_ITEM = "technique, test and side must be those of the session's plan item"
 RECOMPUTED = "the stored {what}: not what the rules give for these values"
-DOSE = "must be the technique's dose as selfmob writes it"
+DOSE = "must be the technique's dose, or it with the coach's numbers, as selfmob writes it"
 REFUSED = "the database refused the import: {error}"
 CHUNK = 500  # ids per `IN (...)` query, well under SQLite's variable limit
 
@@ -240,12 +241,21 @@ class _Checker:
             at = f"{where}.items[{i}]"
             self._id(PlanItem, item.id, at)
             technique = load_catalogue().technique(item.technique_id)  # the schema knows it
-            if item.dose != dose_summary(technique.dose):
+            if item.dose != _expected_dose(technique.dose, item.dose):
                 self.fail(f"{at}.dose", DOSE)
             if bool(item.weekdays) == (item.every_days is not None):
                 self.fail(f"{at}.weekdays", SCHEDULE)
             if len(set(item.weekdays)) != len(item.weekdays):
                 self.fail(f"{at}.weekdays", WEEKDAYS)
+
+
+def _expected_dose(default: Dose, given: Mapping[str, Any]) -> Any:
+    """The dose selfmob writes for the technique with the numbers the file gives."""
+    numbers = {k: v for k in DOSE_LIMITS if isinstance(v := given.get(k), int)}
+    try:
+        return adjusted_dose(default, numbers)
+    except KnowledgeError:
+        return None
 
 
 def _checkable(password_hash: str) -> bool:

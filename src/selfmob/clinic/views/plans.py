@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from selfmob.clinic import selectors
 from selfmob.clinic.access import AuthedRequest, get_client_for_planning, get_plan_item_for_planning
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.forms import PlanForm, PlanItemEditForm, PlanItems, add_service_errors
+from selfmob.clinic.forms import (
+    DOSE_FIELDS,
+    PlanForm,
+    PlanItemEditForm,
+    PlanItems,
+    add_service_errors,
+)
 from selfmob.clinic.models import Client, PlanItem, User
 from selfmob.clinic.services.plans import plan_create, plan_item_remove, plan_item_update
 from selfmob.knowledge.catalogue import load_catalogue
@@ -72,11 +78,12 @@ def item_edit(request: AuthedRequest, item_id: str) -> HttpResponse:
         "every_days": item.every_days,
         "weekdays": item.weekdays,
         "pain_limit": item.pain_limit,
-    }
+    } | {name: item.dose.get(name) for name in DOSE_FIELDS}
     form = PlanItemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in DOSE_FIELDS}
         try:
-            plan_item_update(item=item, **form.cleaned_data)
+            plan_item_update(item=item, dose=form.dose(), **data)
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:

@@ -7,11 +7,14 @@ no glide; the motion as the technique's primary target; then the id, so ties are
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+import msgspec
 
 from selfmob.knowledge.arthrokinematics import derive_glide
 from selfmob.knowledge.catalogue import Catalogue
+from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import PainRule, pain_rule
 from selfmob.knowledge.schema import Dose, Joint, Technique
 
@@ -191,3 +194,25 @@ def dose_text(dose: Dose) -> str:
         body = f"{sets} of {dose.reps} repetitions{pause}"
     rest = f"; rest {dose.rest_seconds} s between sets" if dose.rest_seconds else ""
     return body + rest
+
+
+DOSE_LIMITS = {"sets": (1, 10), "reps": (1, 30), "seconds": (1, 180), "rest_seconds": (0, 180)}
+"""What a coach may set, the same bounds the catalogue's own doses keep."""
+COACH = "coach"
+"""The `source` and `grade` of a dose the coach changed: their prescription, not a default."""
+
+
+def adjusted_dose(dose: Dose, changes: Mapping[str, int | None]) -> dict[str, object]:
+    """The technique's dose with the coach's numbers; unchanged when none differ."""
+    wanted = {k: v for k, v in changes.items() if v is not None}
+    for name, value in wanted.items():
+        if name not in DOSE_LIMITS:
+            raise KnowledgeError(f"{name} is not a number of the dose", field=name)
+        low, high = DOSE_LIMITS[name]
+        if not low <= value <= high:
+            raise KnowledgeError(f"{name} must be a whole number from {low} to {high}", field=name)
+        if name in ("reps", "seconds") and getattr(dose, name) is None:
+            raise KnowledgeError(f"a {dose.style} dose has no {name}", field=name)
+    if all(getattr(dose, k) == v for k, v in wanted.items()):
+        return dose_summary(dose)
+    return dose_summary(msgspec.structs.replace(dose, source=COACH, grade=COACH, **wanted))
