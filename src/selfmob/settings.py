@@ -160,6 +160,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITE_DAYS = env_int("SELFMOB_INVITE_DAYS", 7)
+EXPORTS_PER_MINUTE = env_int("SELFMOB_EXPORTS_PER_MINUTE", 30)  # PDFs and downloads per account
 # The site's public address, for links made outside a request (CLI exports, QR codes in PDFs
 # rendered by `selfmob export`). Pages use the request's own address.
 BASE_URL = os.environ.get("SELFMOB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -19,6 +19,7 @@ from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.document import client_document, document_json, practice_document
 from selfmob.clinic.exports.tables import client_csv, practice_csv
 from selfmob.clinic.models import Client
+from selfmob.clinic.throttle import limited
 from selfmob.clinic.views.coach import coach_of
 
 JSON = "application/json"
@@ -41,6 +42,7 @@ def _client_stem(client: Client) -> str:
 
 @never_cache
 @login_required
+@limited
 @require_GET
 def client_json(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
@@ -50,6 +52,7 @@ def client_json(request: AuthedRequest, client_id: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@limited
 @require_GET
 def client_table(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
@@ -58,6 +61,7 @@ def client_table(request: AuthedRequest, client_id: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@limited
 @require_GET
 def practice_json(request: AuthedRequest) -> HttpResponse:
     body = document_json(practice_document(coach_of(request)))
@@ -66,6 +70,7 @@ def practice_json(request: AuthedRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@limited
 @require_GET
 def practice_table(request: AuthedRequest) -> HttpResponse:
     return _download(practice_csv(coach_of(request)), CSV, _filename("practice", "csv"))

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET
 
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.fhir import client_bundle_json
+from selfmob.clinic.throttle import limited
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
 
 @never_cache  # health records: no shared or stored copies
 @login_required
+@limited
 @require_GET
 def client_fhir(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.pdf import checked_page_size, plan_handout, progress_report
 from selfmob.clinic.models import Client
+from selfmob.clinic.throttle import limited
 
 Render = Callable[[Client, str, date], bytes]
 
 
 @login_required
+@limited
 @never_cache  # health records: no shared or stored copies
 @require_GET
 def handout_pdf(request: AuthedRequest, client_id: str) -> HttpResponse:
@@ -33,6 +35,7 @@ def handout_pdf(request: AuthedRequest, client_id: str) -> HttpResponse:
 
 
 @login_required
+@limited
 @never_cache
 @require_GET
 def report_pdf(request: AuthedRequest, client_id: str) -> HttpResponse:

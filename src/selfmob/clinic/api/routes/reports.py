@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router
+from ninja.errors import HttpError
 
 from selfmob.clinic.access import get_client_for_user
 from selfmob.clinic.api.auth import user_of
@@ -15,6 +16,7 @@ from selfmob.clinic.api.routes.clients import ERRORS, coach_of
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.exports.formats import Options, render_client
 from selfmob.clinic.progress import Series, client_progress
+from selfmob.clinic.throttle import TOO_MANY, allowed
 from selfmob.knowledge.jsonable import plain
 
 router = Router(tags=["progress"])
@@ -75,7 +77,10 @@ def export(
 ) -> HttpResponse:
     """The client's records as a file: the versioned JSON document, CSV, a FHIR R4 Bundle,
     the plan's calendar, or a PDF (`pdf=plan|progress`, `page=a4|letter`)."""
-    found = get_client_for_user(user_of(request), client_id)
+    user = user_of(request)
+    found = get_client_for_user(user, client_id)
+    if not allowed(user.id):
+        raise HttpError(429, TOO_MANY)
     options = Options(
         base_url=request.build_absolute_uri("/").rstrip("/"),
         plan_url=request.build_absolute_uri(reverse("today")),
