@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
-from selfmob.clinic.charts import Point
+from selfmob.clinic.charts import Point, progress_svg
 from selfmob.clinic.models import Client, Measurement, PlanItem, Session
 from selfmob.clinic.selectors import Adherence, adherence_of, client_person, facts_of, schedule_of
 from selfmob.knowledge.catalogue import load_catalogue
@@ -105,3 +105,16 @@ def _weeks(sessions: list[Session]) -> list[Week]:
             )
         )
     return weeks
+
+
+def series_chart(series: Series) -> str:
+    """The SVG chart of one test and side, as the progress page and report show it. Built
+    from numbers and escaped text only (charts.py), so safe to put in a page."""
+    return progress_svg(
+        series.points,
+        title=f"{series.test.name}, {series.side or 'both'}",
+        unit=series.test.unit,
+        baseline=series.baseline,
+        mdc=series.mdc,
+        threshold=series.threshold,
+    )

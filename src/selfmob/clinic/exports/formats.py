@@ -13,7 +13,6 @@ from selfmob.clinic.models import Client
 Format = Literal["json", "csv", "fhir", "ics", "pdf"]
 FORMATS: tuple[Format, ...] = ("json", "csv", "fhir", "ics", "pdf")
 PDFS = ("plan", "progress")
-PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,9 @@ def render_client(client: Client, fmt: str, options: Options) -> Rendered:
 def _pdf(client: Client, options: Options, stem: str) -> Rendered:
     if options.pdf not in PDFS:
         raise ValueError(f"unknown PDF {options.pdf!r}: use plan or progress")
-    if options.page not in PAGE_SIZES:
-        raise ValueError(f"unknown page size {options.page!r}: use a4 or letter")
-    from selfmob.clinic.exports.pdf import plan_handout, progress_report
+    from selfmob.clinic.exports.pdf import checked_page_size, plan_handout, progress_report
 
-    size = PAGE_SIZES[options.page]
+    size = checked_page_size(options.page)
     if options.pdf == "plan":
         body = plan_handout(client, page_size=size, plan_url=options.plan_url)
     else:

@@ -14,10 +14,9 @@ from datetime import date, timedelta
 
 from django.utils.safestring import SafeString, mark_safe
 
-from selfmob.clinic.charts import progress_svg
 from selfmob.clinic.dashboard import WINDOW_DAYS
 from selfmob.clinic.models import Client, PlanItem, Session
-from selfmob.clinic.progress import ClientProgress, Series, Week, client_progress
+from selfmob.clinic.progress import ClientProgress, Series, Week, client_progress, series_chart
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
 
@@ -74,14 +73,7 @@ def report_of(client: Client, today: date) -> Report:
 
 
 def _series_report(series: Series, rows: list[SessionRow]) -> SeriesReport:
-    chart = progress_svg(
-        series.points,
-        title=f"{series.test.name}, {series.side or 'both'}",
-        unit=series.test.unit,
-        baseline=series.baseline,
-        mdc=series.mdc,
-        threshold=series.threshold,
-    )
+    chart = series_chart(series)
     return SeriesReport(
         series=series,
         chart=mark_safe(chart),  # built from numbers and escaped text only (charts.py)

@@ -8,8 +8,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
-from selfmob.clinic.charts import progress_svg
-from selfmob.clinic.progress import client_progress
+from selfmob.clinic.progress import client_progress, series_chart
 
 
 @login_required
@@ -17,20 +16,7 @@ from selfmob.clinic.progress import client_progress
 def progress(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     summary = client_progress(client, timezone.localdate())
-    charts = [
-        # The SVG is built from numbers and escaped text only (charts.py).
-        mark_safe(
-            progress_svg(
-                s.points,
-                title=f"{s.test.name}, {s.side or 'both'}",
-                unit=s.test.unit,
-                baseline=s.baseline,
-                mdc=s.mdc,
-                threshold=s.threshold,
-            )
-        )
-        for s in summary.series
-    ]
+    charts = [mark_safe(series_chart(s)) for s in summary.series]  # numbers and escaped text
     context = {
         "client": client,
         "summary": summary,
