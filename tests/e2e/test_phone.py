@@ -5,6 +5,9 @@ window 0.2 s instead of 2 s (see static/clinic/measure.js)."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from playwright.sync_api import CDPSession, Page, expect
 
 from selfmob.clinic.models import Measurement, PlanItem, Session
@@ -12,8 +15,28 @@ from tests.clinic.conftest import PASSWORD
 from tests.e2e.conftest import axe_violations, describe, sign_in
 
 FAST = "window.selfmobSpeed = 10;"
-ASK_LIKE_IOS = "DeviceOrientationEvent.requestPermission = async () => 'granted';"
 EMAIL = "ana@example.test"
+
+# The browser's sensor API shaped for each branch. `answer` is what requestPermission resolves
+# to (None: the browser has no such function); `events` says when readings reach the page:
+# "always", "after-grant" (as on iOS, where nothing arrives before the user allows it) or "never".
+SHAPE = """
+(({answer, events}) => {
+  let granted = false;
+  addEventListener('deviceorientation', (event) => {
+    const blocked = events === 'never' || (events === 'after-grant' && !granted);
+    if (blocked) event.stopImmediatePropagation();
+  }, true);
+  DeviceOrientationEvent.requestPermission = answer === null ? undefined : async () => {
+    granted = answer === 'granted';
+    return answer;
+  };
+})(%s);
+"""
+
+
+def shape(page: Page, answer: str | None, events: str) -> None:
+    page.add_init_script(FAST + SHAPE % json.dumps({"answer": answer, "events": events}))
 
 
 def tilt(cdp: CDPSession, beta: float) -> None:
@@ -77,13 +100,14 @@ def test_a_lunge_angle_measured_with_the_phone_is_logged_with_the_session(
 def test_without_a_sensor_the_dialog_offers_typing_the_value(
     page: Page, lunge_item: PlanItem
 ) -> None:
-    page.add_init_script(FAST)
+    shape(page, answer=None, events="never")
     sign_in(page, EMAIL, PASSWORD)
     page.goto("/today")
     page.get_by_role("button", name="Measure after with the phone").click()
     dialog = page.get_by_role("dialog", name="Measure with the phone")
     expect(dialog.get_by_text("No motion sensor answers")).to_be_visible()
     expect(dialog.get_by_role("button", name="Set zero")).to_be_hidden()
+    expect(dialog.get_by_role("button", name="Allow the motion sensor")).to_be_hidden()
     dialog.get_by_role("button", name="Close").click()
     expect(page.get_by_label("Test after")).to_be_focused()
     page.get_by_label("Test before").fill("39")
@@ -94,18 +118,35 @@ def test_without_a_sensor_the_dialog_offers_typing_the_value(
     assert Session.objects.get().instrument == ""
 
 
-def test_a_self_test_is_recorded_as_a_phone_assessment(
-    page: Page, lunge_item: PlanItem, axe_source: str
+@pytest.mark.parametrize("answer", [None, "granted"])
+def test_a_sensor_that_answers_is_used_without_asking(
+    page: Page, lunge_item: PlanItem, answer: str | None
 ) -> None:
-    """Where the browser asks for the sensor (iOS), a button asks first."""
-    page.add_init_script(FAST + ASK_LIKE_IOS)
+    """Whether or not the browser has requestPermission, readings that arrive are enough."""
+    shape(page, answer=answer, events="always")
     cdp = page.context.new_cdp_session(page)
     tilt(cdp, 0)
     sign_in(page, EMAIL, PASSWORD)
     page.goto("/measure/wrist-extension")
+    expect(page.locator("[data-status]")).to_contain_text("Sensor ready")
+    expect(page.get_by_role("button", name="Allow the motion sensor")).to_be_hidden()
+
+
+def test_a_self_test_is_recorded_as_a_phone_assessment(
+    page: Page, lunge_item: PlanItem, axe_source: str
+) -> None:
+    """Where no reading arrives until the user allows it (iOS), a button asks."""
+    shape(page, answer="granted", events="after-grant")
+    cdp = page.context.new_cdp_session(page)
+    tilt(cdp, 0)
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/measure/wrist-extension")
+    allow = page.get_by_role("button", name="Allow the motion sensor")
+    expect(allow).to_be_visible()
     violations = axe_violations(page, axe_source)
     assert not violations, describe(violations)
-    page.get_by_role("button", name="Allow the motion sensor").click()
+    allow.click()
+    tilt(cdp, 0.5)
     expect(page.locator("[data-status]")).to_contain_text("Sensor ready")
     trials(page, cdp, [60, 63])
     page.get_by_role("button", name="Use these 2 trials").click()
@@ -119,3 +160,26 @@ def test_a_self_test_is_recorded_as_a_phone_assessment(
     assert measurement.instrument == "phone-inclinometer"
     assert measurement.trials == [60.0, 63.0]
     assert measurement.assessment.measured_by == "Ana"
+
+
+def test_a_refused_sensor_says_so_and_offers_typing(page: Page, lunge_item: PlanItem) -> None:
+    shape(page, answer="denied", events="after-grant")
+    cdp = page.context.new_cdp_session(page)
+    tilt(cdp, 0)
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/measure/wrist-extension")
+    page.get_by_role("button", name="Allow the motion sensor").click()
+    expect(page.get_by_text("The motion sensor was not allowed")).to_be_visible()
+    expect(page.get_by_role("button", name="Set zero")).to_be_hidden()
+    expect(page.get_by_label("Trial 1")).to_be_editable()
+
+
+def test_a_sensor_allowed_but_silent_is_reported_as_no_sensor(
+    page: Page, lunge_item: PlanItem
+) -> None:
+    shape(page, answer="granted", events="never")
+    sign_in(page, EMAIL, PASSWORD)
+    page.goto("/measure/wrist-extension")
+    page.get_by_role("button", name="Allow the motion sensor").click()
+    expect(page.get_by_text("No motion sensor answers")).to_be_visible()
+    expect(page.get_by_role("button", name="Allow the motion sensor")).to_be_hidden()

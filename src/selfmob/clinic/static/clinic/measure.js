@@ -11,9 +11,11 @@ const BAND = 1; // ± degrees that count as holding still
 const LEAST = 5; // degrees from the zero (or the last trial) before a trial can be taken
 const TRIALS = 3;
 const RAD = Math.PI / 180;
-const ASK = typeof DeviceOrientationEvent !== 'undefined'
-  && typeof DeviceOrientationEvent.requestPermission === 'function'; // iOS
-let allowed = !ASK;
+// Whether the sensor answers is learnt by listening, never guessed from which APIs exist: a
+// browser may define `requestPermission` and grant it without asking (Chromium 156 does).
+// Asking is offered only when no reading arrives and the browser has a way to ask.
+const canAsk = () => typeof DeviceOrientationEvent.requestPermission === 'function';
+let permission = ''; // the browser's last answer to asking: '', 'granted' or 'denied'
 
 const up = (beta, gamma) => {
   const b = beta * RAD; const g = gamma * RAD;
@@ -40,22 +42,28 @@ function meter(root, done) {
     zero = null; trials = []; armed = false; last = 0; over = false;
     $('trials').textContent = ''; $('angle').textContent = '–'; $('zero').textContent = 'Set zero';
     $('finish').hidden = true; $('again').hidden = true; $('nosensor').hidden = true;
-    $('live').hidden = false;
-    if (typeof DeviceOrientationEvent === 'undefined') return none();
-    if (!allowed) {
-      $('allow').hidden = false;
-      return say('To use the phone as an inclinometer, allow the motion sensor.');
-    }
+    $('denied').hidden = true; $('allow').hidden = true; $('live').hidden = false;
+    if (typeof DeviceOrientationEvent === 'undefined') return none('nosensor');
     return listen();
   }
 
   function listen() {
+    stop();
     addEventListener('deviceorientation', read);
     clock = setInterval(tick, 50);
     if (raw) return ready();
     say('Waiting for the motion sensor…');
-    wait = setTimeout(() => raw || none(), NO_SENSOR_MS);
+    wait = setTimeout(silent, NO_SENSOR_MS);
     return undefined;
+  }
+
+  // No reading arrived in time: ask, if the browser can and has not been asked yet.
+  function silent() {
+    if (raw) return;
+    if (permission === 'denied') return none('denied');
+    if (permission || !canAsk()) return none('nosensor');
+    $('allow').hidden = false;
+    say('To use the phone as an inclinometer, allow the motion sensor.');
   }
 
   function stop() {
@@ -70,10 +78,10 @@ function meter(root, done) {
     say('Sensor ready. Place the phone as in step 1, then tap Set zero.');
   }
 
-  function none() {
+  function none(why) {
     stop();
     $('live').hidden = true;
-    $('nosensor').hidden = false;
+    $(why).hidden = false;
     root.dispatchEvent(new CustomEvent('nosensor'));
   }
 
@@ -127,8 +135,10 @@ function meter(root, done) {
   });
   $('allow').addEventListener('click', async () => {
     $('allow').hidden = true;
-    try { allowed = (await DeviceOrientationEvent.requestPermission()) === 'granted'; } catch (e) { allowed = false; }
-    if (allowed) listen(); else none();
+    try {
+      permission = (await DeviceOrientationEvent.requestPermission()) === 'granted' ? 'granted' : 'denied';
+    } catch (e) { permission = 'denied'; }
+    if (permission === 'granted') listen(); else none('denied');
   });
   return { start, stop };
 }
