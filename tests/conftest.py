@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.clinic.exports.factories import Practice, build_practice
+from tests.support.factories import Practice, build_practice
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,5 +22,5 @@ def fast_hasher(settings: Any) -> None:
 
 @pytest.fixture
 def practice(db: None) -> Practice:
-    """A coach's practice with every kind of record (tests/clinic/exports/factories.py)."""
+    """A coach's practice with every kind of record (tests/support/factories.py)."""
     return build_practice()

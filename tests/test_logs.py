@@ -17,7 +17,16 @@ from selfmob.logs import RedactSecrets, redact
     [
         ("GET /calendar/Zx9_secret-token.ics HTTP/1.1", "GET /calendar/[secret] HTTP/1.1"),
         ("/invite/abcDEF123", "/invite/[secret]"),
-        ("/password-reset/MQ/c2v-abc", "/password-reset/[secret]/c2v-abc"),
+        ("/password-reset/MQ/c2v-abc", "/password-reset/[secret]"),
+        (
+            '"GET /password-reset/MQ/c2v-abc?x=1 HTTP/1.1"',
+            '"GET /password-reset/[secret]?x=1 HTTP/1.1"',
+        ),
+        ("/password-reset/MQ/set-password", "/password-reset/[secret]"),
+        ("/password-reset/sent", "/password-reset/sent"),
+        ("GET /password-reset/done HTTP/1.1", "GET /password-reset/done HTTP/1.1"),
+        ("/password-reset/doner", "/password-reset/[secret]"),
+        ("http://h/invite/tok", "http://h/invite/[secret]"),
         ("/clients/1f0e/progress", "/clients/1f0e/progress"),
     ],
 )
@@ -33,7 +42,7 @@ def test_the_request_log_filter_redacts_message_and_arguments() -> None:
     assert record.getMessage() == "Internal Server Error: /calendar/[secret]"
 
 
-def test_the_access_log_redacts_the_request_line() -> None:
+def test_the_access_log_redacts_the_request_line_and_referer() -> None:
     logger = RedactingLogger(SimpleNamespace(  # the few settings Logger reads
         errorlog="-", accesslog=None, loglevel="info", syslog=False, capture_output=False,
         logconfig=None, logconfig_dict=None, logconfig_json=None, access_log_format="%(r)s",
@@ -45,7 +54,9 @@ def test_the_access_log_redacts_the_request_line() -> None:
                               headers=[])  # fmt: skip
     response = SimpleNamespace(status="200 OK", headers=[], sent=10, response_length=10)
     environ = {"REQUEST_METHOD": "GET", "RAW_URI": path, "SERVER_PROTOCOL": "HTTP/1.1",
-               "PATH_INFO": path, "QUERY_STRING": ""}  # fmt: skip
+               "PATH_INFO": path, "QUERY_STRING": "",
+               "HTTP_REFERER": "http://127.0.0.1/invite/abc"}  # fmt: skip
     atoms = logger.atoms(response, request, environ, timedelta(seconds=0.01))
     assert atoms["r"] == "GET /calendar/[secret] HTTP/1.1"
     assert "abc" not in atoms["U"]
+    assert atoms["f"] == "http://127.0.0.1/invite/[secret]"

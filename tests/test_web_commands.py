@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import secrets
 import socket
+import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
-SELFMOB = Path(sys.executable).with_name("selfmob")
-
-
-def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SELFMOB_", "DATABASE_URL"))}
-    return base | {"SELFMOB_DATA_DIR": str(data_dir)} | extra
-
-
-def selfmob(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SELFMOB), *argv], capture_output=True, text=True, env=env, check=False
-    )
+from tests.support.commands import SELFMOB, env_for, selfmob
 
 
 def test_demo_loads_once(tmp_path: Path) -> None:
@@ -82,3 +71,19 @@ def _get_when_up(url: str, *, seconds: float) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_migrations_started_together_on_an_empty_database_all_succeed(tmp_path: Path) -> None:
+    """`selfmob migrate` takes a lock (a file beside SQLite, an advisory lock on PostgreSQL):
+    three started at the same moment all finish, one doing the work."""
+    runs = [
+        subprocess.Popen([str(SELFMOB), "migrate"], env=env_for(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]  # fmt: skip
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert all("the database is up to date" in err for _, err in outputs)
+    with contextlib.closing(sqlite3.connect(tmp_path / "selfmob.sqlite3")) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert {"selfmob_cache", "clinic_ratecount", "django_session"} <= tables

@@ -23,14 +23,13 @@ def post_worker_init(worker: Any) -> None:
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]
-    """The access log without the tokens of calendar, invite and password-reset links."""
+    """The access log without the tokens of calendar, invite and password-reset links, in
+    every field it may write: the request line and path, and the Referer too (a page opened
+    from an invite link sends that link as the Referer of its stylesheet and scripts)."""
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "{raw_uri}e"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
 
 
 logger_class = RedactingLogger

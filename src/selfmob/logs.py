@@ -7,11 +7,16 @@ from __future__ import annotations
 import logging
 import re
 
-SECRET_PATH = re.compile(r"/(calendar|invite|password-reset)/[^/\s?\"]+")
+# Everything after these prefixes up to a space, quote or query is secret, except the reset
+# pages that carry none ("sent", "done"). A reset link has two segments (user id and token),
+# and Django's reset page moves on to /password-reset/<user id>/set-password.
+SECRET_PATH = re.compile(
+    r"/(calendar|invite|password-reset)/(?!(?:sent|done)(?:[\s?\"]|$))[^\s?\"]+"
+)
 
 
 def redact(text: str) -> str:
-    """`/calendar/abc.ics` becomes `/calendar/[secret]`."""
+    """`/calendar/abc.ics` becomes `/calendar/[secret]`; so do a reset link's both parts."""
     return SECRET_PATH.sub(r"/\1/[secret]", text)
 
 

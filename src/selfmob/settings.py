@@ -6,7 +6,11 @@ Environment:
   SELFMOB_DEBUG=0|1, SELFMOB_SECRET_KEY, SELFMOB_ALLOWED_HOSTS=a.example,b.example,
   SELFMOB_DATA_DIR (SQLite file and uploads), DATABASE_URL=postgres://user:pw@host:5432/db,
   SELFMOB_EMAIL_HOST / _PORT / _USER / _PASSWORD / _TLS (SMTP; console e-mail otherwise),
-  SELFMOB_DEFAULT_FROM_EMAIL, SELFMOB_SECURE_COOKIES=0|1.
+  SELFMOB_DEFAULT_FROM_EMAIL, SELFMOB_EMAIL_DIR (e-mails as files, without SMTP),
+  SELFMOB_SECURE_COOKIES=0|1,
+  SELFMOB_REDIS_URL=redis://host:6379/0 (shared cache and sessions; the database otherwise),
+  SELFMOB_EXPORTS_PER_MINUTE, SELFMOB_LOGIN_WINDOW_SECONDS, SELFMOB_LOGIN_FAILURES_PER_ACCOUNT,
+  SELFMOB_LOGIN_FAILURES_PER_ADDRESS, SELFMOB_PROXY_HOPS (see docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 DEV_SECRET_KEY = "selfmob-development-only-secret-key-do-not-use-in-production"
 
@@ -90,6 +95,22 @@ def sqlite_database(path: Path) -> dict[str, object]:
     }
 
 
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "selfmob_cache",  # made by `selfmob migrate` (createcachetable)
+}
+
+
+def redis_cache(url: str) -> dict[str, object]:
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(f"SELFMOB_REDIS_URL must start with redis://, got {url!r}")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "selfmob",
+    }
+
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SELFMOB_DATA_DIR") or Path.cwd() / "var")
 DEBUG = env_bool("SELFMOB_DEBUG", True)
@@ -154,13 +175,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database, read through each process's memory cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Everything that decides what a request may do (sessions, rate counts) lives where every
+# process and host sees it: the database by default, Redis when SELFMOB_REDIS_URL is set.
+# Never in one process's memory: a logout there would not reach the other workers.
+REDIS_URL = os.environ.get("SELFMOB_REDIS_URL", "")
+CACHES = {"default": redis_cache(REDIS_URL) if REDIS_URL else DATABASE_CACHE}
+# With Redis, sessions are read from it and written through to the database (a restart of
+# Redis logs nobody out); without it, straight from the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITE_DAYS = env_int("SELFMOB_INVITE_DAYS", 7)
 EXPORTS_PER_MINUTE = env_int("SELFMOB_EXPORTS_PER_MINUTE", 30)  # PDFs and downloads per account
+# Failed log-ins allowed in a window before that account, or that address, must wait for the
+# window to end (labelled defaults of ours, not from a source: see docs/deployment.md).
+LOGIN_WINDOW_SECONDS = env_int("SELFMOB_LOGIN_WINDOW_SECONDS", 900)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("SELFMOB_LOGIN_FAILURES_PER_ACCOUNT", 10)
+LOGIN_FAILURES_PER_ADDRESS = env_int("SELFMOB_LOGIN_FAILURES_PER_ADDRESS", 50)
+# Behind N reverse proxies that each append to X-Forwarded-For, the client's address is the
+# N-th from the right; 0 (the default) uses the connection's own address.
+PROXY_HOPS = env_int("SELFMOB_PROXY_HOPS", 0)
 # The site's public address, for links made outside a request (CLI exports, QR codes in PDFs
 # rendered by `selfmob export`). Pages use the request's own address.
 BASE_URL = os.environ.get("SELFMOB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -181,10 +220,18 @@ STORAGES = {
     },
 }
 
+# Source maps are for developers' tools, never sent compressed: compressing ninja's with
+# brotli took most of collectstatic's 39 s (bench figure in docs/deployment.md).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
 _email_host = os.environ.get("SELFMOB_EMAIL_HOST", "")
+# Without SMTP, e-mails are printed, or written one file each into SELFMOB_EMAIL_DIR.
+EMAIL_FILE_PATH = os.environ.get("SELFMOB_EMAIL_DIR", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if _email_host
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if EMAIL_FILE_PATH
     else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = _email_host

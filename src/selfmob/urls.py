@@ -32,7 +32,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("", accounts.home, name="home"),
-    path("login", auth_views.LoginView.as_view(template_name="clinic/login.html"), name="login"),
+    path("login", accounts.Login.as_view(), name="login"),
     path("logout", accounts.Logout.as_view(), name="logout"),
     path("signup", accounts.signup, {"role": "coach"}, name="signup"),
     path("signup/solo", accounts.signup, {"role": "solo"}, name="signup_solo"),
@@ -53,9 +53,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="clinic/password_reset_confirm.html"
-        ),
+        accounts.ResetPassword.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -2,25 +2,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from selfmob.cli import main
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
+from tests.support.commands import Run
 
 
 @pytest.fixture

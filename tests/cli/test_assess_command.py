@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.cli.conftest import Run
+from tests.support.commands import Run
 
 LUNGE = load_catalogue().test("wblt-distance")
 assert LUNGE.cutoff is not None

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.cli.conftest import Run
+from tests.support.commands import Run
 
 CATALOGUE = load_catalogue()
 

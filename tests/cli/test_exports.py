@@ -16,9 +16,9 @@ from selfmob.clinic.exports.document import client_document, practice_document
 from selfmob.clinic.exports.tables import client_csv, practice_csv
 from selfmob.clinic.models import Client, Session, User
 from selfmob.clinic.services.accounts import client_create, coach_signup
-from tests.cli.conftest import Run
-from tests.clinic.exports.factories import PASSWORD, Practice, empty_database
-from tests.test_web_commands import env_for, selfmob
+from tests.support.commands import Run, env_for, selfmob
+from tests.support.factories import Practice, empty_database
+from tests.support.personas import PASSWORD
 
 Runner = Callable[..., Run]
 COACH = "coach@example.test"

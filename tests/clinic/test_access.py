@@ -8,7 +8,7 @@ from django.http import Http404
 
 from selfmob.clinic.access import get_client_for_user, get_plan_item_for_user
 from selfmob.clinic.models import PlanItem, User
-from tests.clinic.conftest import Personas
+from tests.support.personas import Personas
 
 
 def test_the_owner_coach_and_the_client_get_the_record(people: Personas) -> None:

@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 
 from selfmob.clinic.models import ApiToken
 from selfmob.clinic.services.api_tokens import api_token_create
-from tests.clinic.conftest import Personas, login
+from tests.support.personas import Personas, login
 
 ROLES = ["coach", "client_user", "solo"]
 

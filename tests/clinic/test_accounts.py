@@ -14,7 +14,7 @@ from selfmob.clinic.services.accounts import (
     invite_accept,
     invite_create,
 )
-from tests.clinic.conftest import PASSWORD, Personas
+from tests.support.personas import PASSWORD, Personas
 
 
 def test_argon2_is_the_password_hasher() -> None:

@@ -2,30 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from selfmob.clinic.models import Assessment
-from tests.clinic.conftest import Personas
-from tests.clinic.test_views import ANON, as_
-
-
-def form_data(**row: str) -> dict[str, str]:
-    data = {
-        "measured_on": timezone.localdate().isoformat(),
-        "measured_by": "Coach",
-        "rows-TOTAL_FORMS": "3",
-        "rows-INITIAL_FORMS": "0",
-        "rows-MIN_NUM_FORMS": "0",
-        "rows-MAX_NUM_FORMS": "6",
-        "rows-0-test": "wblt-distance",
-        "rows-0-instrument": "tape-measure",
-        "rows-0-left_1": "11",
-        "rows-0-left_2": "12",
-        "rows-0-right_1": "6.5",
-        "rows-1-instrument": "goniometer",
-        "rows-2-instrument": "goniometer",
-    }
-    return data | {f"rows-0-{k}": v for k, v in row.items()}
+from tests.support.factories import assessment_form
+from tests.support.personas import ANON, Personas, as_
 
 
 @pytest.mark.parametrize(
@@ -39,7 +19,7 @@ def test_the_new_assessment_page(people: Personas, who: str, status: int) -> Non
 
 def test_saving_shows_the_restriction_map(screened: Personas) -> None:
     http = as_(screened, "owner")
-    response = http.post(reverse("assessment_new", args=[screened.client.id]), form_data())
+    response = http.post(reverse("assessment_new", args=[screened.client.id]), assessment_form())
     assert response.status_code == 302
     assessment = Assessment.objects.get()
     assert {m.side: m.value for m in assessment.measurements.all()} == {"left": 11.5, "right": 6.5}
@@ -63,7 +43,7 @@ def test_bad_measurements_show_the_error_and_save_nothing(
     people: Personas, row: dict[str, str], message: str
 ) -> None:
     url = reverse("assessment_new", args=[people.client.id])
-    response = as_(people, "owner").post(url, form_data(**row))
+    response = as_(people, "owner").post(url, assessment_form(**row))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Assessment.objects.exists()
@@ -74,7 +54,9 @@ def test_bad_measurements_show_the_error_and_save_nothing(
     [("owner", 200), ("client", 200), ("other_coach", 404), ("other_client", 404), (ANON, 302)],
 )
 def test_the_map_page_access(screened: Personas, who: str, status: int) -> None:
-    as_(screened, "owner").post(reverse("assessment_new", args=[screened.client.id]), form_data())
+    as_(screened, "owner").post(
+        reverse("assessment_new", args=[screened.client.id]), assessment_form()
+    )
     url = reverse("assessment", args=[Assessment.objects.get().id])
     assert as_(screened, who).get(url).status_code == status
     assert as_(screened, "owner").post(url).status_code == 405
@@ -82,7 +64,7 @@ def test_the_map_page_access(screened: Personas, who: str, status: int) -> None:
 
 def test_without_a_screen_the_map_shows_no_suggestions(people: Personas) -> None:
     http = as_(people, "owner")
-    response = http.post(reverse("assessment_new", args=[people.client.id]), form_data())
+    response = http.post(reverse("assessment_new", args=[people.client.id]), assessment_form())
     page = http.get(response["Location"]).content.decode()
     assert "screen the client for red flags" in page
     assert "Banded ankle mobilization" not in page

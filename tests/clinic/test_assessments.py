@@ -12,7 +12,7 @@ from selfmob.clinic.services.assessments import (
     MeasurementInput,
     assessment_record,
 )
-from tests.clinic.conftest import TODAY, Personas
+from tests.support.personas import TODAY, Personas
 
 
 def record(people: Personas, *rows: MeasurementInput, on: object = TODAY) -> Assessment:

@@ -13,8 +13,7 @@ from icalendar import Calendar
 from selfmob.clinic.models import CalendarFeed, PlanItem
 from selfmob.clinic.services.calendar import calendar_feed_create, calendar_feed_revoke
 from selfmob.clinic.tokens import token_hash
-from tests.clinic.conftest import Personas, login
-from tests.clinic.test_views import ANON, as_
+from tests.support.personas import ANON, Personas, as_, login
 
 FEED_PATH = re.compile(r'value="(https?://testserver(/calendar/[^"]+\.ics))"')
 

@@ -5,7 +5,7 @@ import pytest
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.demo import COACH_EMAIL, PASSWORD, STORIES, DemoRefused, demo_load
 from selfmob.clinic.models import Session, User
-from tests.clinic.conftest import TODAY
+from tests.support.personas import TODAY
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from selfmob.clinic.exports.tables import COLUMNS
-from tests.clinic.conftest import Personas, login
-from tests.clinic.test_views import ANON, as_
+from tests.support.personas import ANON, Personas, as_, login
 
 CLIENT_VIEWS = ("client_export_json", "client_export_csv")
 PRACTICE_VIEWS = ("practice_export_json", "practice_export_csv")

@@ -9,8 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.patient import Patient
 
 from selfmob.clinic.models import Client
-from tests.clinic.conftest import Personas, login
-from tests.clinic.test_views import ANON, as_
+from tests.support.personas import ANON, Personas, as_, login
 
 
 def fhir_url(client: Client) -> str:

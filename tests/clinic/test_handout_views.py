@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from selfmob.clinic.exports.pdf import BAD_PAGE_SIZE
 from selfmob.clinic.models import PlanItem
-from tests.clinic.conftest import Personas, login
-from tests.clinic.exports.test_pdf import POINTS, page_points, pdf_text
-from tests.clinic.test_views import ANON, as_
+from tests.support.pdf import POINTS, page_points, pdf_text
+from tests.support.personas import ANON, Personas, as_, login
 
 VIEWS = ["handout_pdf", "report_pdf"]
 

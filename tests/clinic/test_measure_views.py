@@ -12,7 +12,7 @@ from django.utils import timezone
 from selfmob.clinic.models import Assessment, Measurement
 from selfmob.clinic.views.measure import PHONE, SITES
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.clinic.conftest import Personas, login
+from tests.support.personas import Personas, login
 
 ANON = "anonymous"
 PHONE_TESTS = sorted(t.id for t in load_catalogue().tests.values() if PHONE in t.instruments)

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from selfmob.clinic.models import Plan, PlanItem, Session
 from selfmob.clinic.services.sessions import session_log
-from tests.clinic.conftest import TODAY, Personas, login
-from tests.clinic.test_assessment_views import form_data as assessment_data
-from tests.clinic.test_views import ANON, as_
+from tests.support.factories import assessment_form
+from tests.support.personas import ANON, TODAY, Personas, as_, login
 
 
 def plan_data(**row: str) -> dict[str, str]:
@@ -46,7 +45,7 @@ def test_a_solo_user_plans_for_themself(people: Personas) -> None:
 
 def test_suggestions_prefill_the_plan(screened: Personas) -> None:
     http = as_(screened, "owner")
-    http.post(reverse("assessment_new", args=[screened.client.id]), assessment_data())
+    http.post(reverse("assessment_new", args=[screened.client.id]), assessment_form())
     page = http.get(reverse("plan_new", args=[screened.client.id])).content.decode()
     assert 'value="ankle-belt-self-mwm" selected' in page
     assert http.put(reverse("plan_new", args=[screened.client.id])).status_code == 405

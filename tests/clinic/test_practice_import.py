@@ -24,7 +24,8 @@ from selfmob.clinic.models import (
 )
 from selfmob.clinic.services import practice_rows
 from selfmob.clinic.services.practice_import import ImportSummary, practice_import
-from tests.clinic.exports.factories import PASSWORD, Practice, build_practice, empty_database
+from tests.support.factories import Practice, build_practice, empty_database
+from tests.support.personas import PASSWORD
 
 Doc = dict[str, Any]
 TABLES = (User, Client, Screening, Clearance, Assessment, Measurement, Plan, PlanItem, Session)

@@ -10,8 +10,7 @@ from selfmob.clinic.charts import MAX_POINTS, Point, progress_svg
 from selfmob.clinic.models import PlanItem
 from selfmob.clinic.progress import client_progress
 from selfmob.clinic.services.sessions import session_log
-from tests.clinic.conftest import TODAY, Personas
-from tests.clinic.test_views import ANON, as_
+from tests.support.personas import ANON, TODAY, Personas, as_
 
 
 def log(item: PlanItem, day_offset: int, pre: float, post: float) -> None:

@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from selfmob.clinic.views.pwa import PLACEHOLDER, SHELL
-from tests.clinic.conftest import Personas, login
+from tests.support.personas import Personas, login
 
 
 def test_the_manifest_installs_today(client: HttpClient) -> None:

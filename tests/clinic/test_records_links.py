@@ -7,7 +7,7 @@ import re
 import pytest
 
 from selfmob.clinic.models import PlanItem
-from tests.clinic.conftest import Personas, login
+from tests.support.personas import Personas, login
 
 
 @pytest.mark.parametrize(("who", "page"), [("coach", "/clients/{id}"),

@@ -17,7 +17,8 @@ from selfmob.clinic.services.screening import (
     clearance_record,
     screening_record,
 )
-from tests.clinic.conftest import TODAY, Personas, all_no
+from tests.support.knowledge import all_no
+from tests.support.personas import TODAY, Personas
 
 ANKLE = ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", weekdays=(1, 3, 5))
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from selfmob.clinic.models import Screening
-from tests.clinic.conftest import Personas, all_no
-from tests.clinic.test_views import ANON, as_
+from tests.support.knowledge import all_no
+from tests.support.personas import ANON, Personas, as_
 
 
 def posted(answers: dict[str, object]) -> dict[str, str]:

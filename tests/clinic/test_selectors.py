@@ -15,7 +15,8 @@ from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
 from selfmob.clinic.services.sessions import session_log
-from tests.clinic.conftest import TODAY, Personas, all_no
+from tests.support.knowledge import all_no
+from tests.support.personas import TODAY, Personas
 
 
 def log(item: PlanItem, days_ago: int, **values: Any) -> None:

@@ -16,7 +16,7 @@ from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remo
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.pain import STOP_GUIDANCE
-from tests.clinic.conftest import TODAY, Personas
+from tests.support.personas import TODAY, Personas
 
 MDC = load_catalogue().test("wblt-distance").error.mdc
 
@@ -64,7 +64,7 @@ def test_a_key_used_by_another_client_is_refused(item: PlanItem, screened: Perso
     key = uuid.uuid4()
     log(item, key)
     from selfmob.clinic.services.screening import screening_record
-    from tests.clinic.conftest import all_no
+    from tests.support.knowledge import all_no
 
     screening_record(
         client=screened.other_client, answers=all_no(), neck=False, recorded_by=screened.other_coach
@@ -157,7 +157,7 @@ def test_next_day_pain_only_in_its_window(item: PlanItem, days_later: int) -> No
 
 def test_a_later_refer_screen_stops_logging(item: PlanItem, screened: Personas) -> None:
     from selfmob.clinic.services.screening import screening_record
-    from tests.clinic.conftest import all_no
+    from tests.support.knowledge import all_no
 
     screening_record(
         client=screened.client, answers=all_no() | {"cauda-equina": True}, neck=False,

@@ -6,11 +6,11 @@ from typing import Any
 
 from selfmob.clinic.models import PlanItem
 from selfmob.clinic.throttle import TOO_MANY, allowed
-from tests.clinic.api.conftest import Api
-from tests.clinic.conftest import Personas, login
+from tests.support.api import Api
+from tests.support.personas import Personas, login
 
 
-def test_the_count_starts_again_each_minute(settings: Any) -> None:
+def test_the_count_starts_again_each_minute(db: None, settings: Any) -> None:
     settings.EXPORTS_PER_MINUTE = 2
     start = 6_000_000.0  # a minute boundary
     assert [allowed("someone", now=start + s) for s in (1, 2, 3)] == [True, True, False]

@@ -14,19 +14,7 @@ from django.utils import timezone
 
 from selfmob.clinic.models import Client, PlanItem, Session, User
 from selfmob.clinic.services.accounts import client_create, invite_create
-from tests.clinic.conftest import PASSWORD, Personas, login
-
-ANON = "anonymous"
-
-
-def as_(people: Personas, who: str) -> HttpClient:
-    users = {
-        "owner": people.coach,
-        "other_coach": people.other_coach,
-        "client": people.client_user,
-        "other_client": people.other_client_user,
-    }
-    return HttpClient() if who == ANON else login(users[who])
+from tests.support.personas import ANON, PASSWORD, Personas, as_, login
 
 
 @pytest.mark.parametrize(
@@ -372,7 +360,7 @@ def test_today_gives_every_field_a_unique_id(screened: Personas) -> None:
 
 def test_a_refer_screen_pauses_today(ankle_item: PlanItem, people: Personas) -> None:
     from selfmob.clinic.services.screening import screening_record
-    from tests.clinic.conftest import all_no
+    from tests.support.knowledge import all_no
 
     screening_record(
         client=people.client, answers=all_no() | {"nerve-symptoms": True}, neck=False,

@@ -3,7 +3,8 @@
 Chromium is never downloaded (`playwright install` fails here): it is the Debian package at
 /usr/bin/chromium (SELFMOB_CHROMIUM overrides). Without it the tests skip with the reason,
 except under CI=true, where they fail. axe-core comes from the npm registry, pinned by version
-and checked against its published SHA-512, and is cached in var/cache.
+and checked against its published SHA-512, and is cached in var/cache. The constants and the
+plain helpers (signing in, axe, screenshots) are in tests/support/browser.py.
 """
 
 from __future__ import annotations
@@ -21,29 +22,19 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from selfmob.clinic.models import PlanItem
 from selfmob.clinic.services.accounts import client_create, coach_signup
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
-from tests.clinic.conftest import PASSWORD, all_no, user_for
+from tests.support.browser import AXE_SHA512, AXE_URL, AXE_VERSION, CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.support.knowledge import all_no
+from tests.support.personas import PASSWORD, user_for
 
 # Playwright's sync API keeps an event loop on this thread; Django's ORM refuses to run next to
 # one unless told it is safe (it is: the loop never runs ORM code).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path(os.environ.get("SELFMOB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
-AXE_VERSION = "4.14.1"
-AXE_SHA512 = (
-    "FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
-)
-AXE_URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -96,43 +87,11 @@ def axe_source() -> str:
     return cache.read_text()
 
 
-def axe_violations(page: Page, source: str) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=source)
-    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in violations
-    )
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Keep a screenshot for the README (phone and desktop widths)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-
-
-EMAIL = "ana@example.test"
-
-
 @pytest.fixture
 def lunge_item(transactional_db: None) -> PlanItem:
     """A screened, coached client whose plan re-tests with the lunge angle."""
     coach = coach_signup(email="coach@example.test", password=PASSWORD, name="Coach")
-    client = client_create(coach=coach, name="Ana", email=EMAIL)
+    client = client_create(coach=coach, name="Ana", email="ana@example.test")
     user_for(client)
     screening_record(client=client, answers=all_no(), neck=False, recorded_by=coach)
     item = ItemInput("ankle-banded-posterior-glide", "wblt-angle", "right", every_days=1)

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +30,7 @@ from selfmob.clinic.services.screening import screening_record
 from selfmob.clinic.services.sessions import session_log
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
-from tests.e2e.conftest import DESKTOP, axe_violations, describe
+from tests.support.browser import DESKTOP, axe_violations, describe, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,14 +229,6 @@ VISITS: dict[str, Visit] = {
     "403": Visit(ana, url("plan_new", ana_id), "Not allowed", status=403),
     "404-client": Visit(ana, url("dashboard"), "Page not found", status=404),
 }  # fmt: skip
-
-
-def sign_in_as(context: BrowserContext, user: User, base_url: str) -> None:
-    """The session cookie of a signed-in user (the log-in page itself has its own cases)."""
-    http = HttpClient()
-    http.force_login(user)
-    cookie = http.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
 def open_visit(context: BrowserContext, page: Page, visit: Visit, base_url: str) -> None:

@@ -30,7 +30,7 @@ from selfmob.knowledge.rules.measures import fmt
 from selfmob.knowledge.rules.screen import questions
 from selfmob.knowledge.rules.suggest import dose_text
 from selfmob.knowledge.schema import Technique
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot, sign_in
+from tests.support.browser import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

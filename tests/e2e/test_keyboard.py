@@ -18,7 +18,7 @@ from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
-from tests.e2e.test_accessibility import sign_in_as
+from tests.support.browser import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from selfmob.clinic.models import PlanItem, Session
-from tests.clinic.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support.browser import sign_in
+from tests.support.personas import PASSWORD
 
 EMAIL = "ana@example.test"
 COACH = "coach@example.test"

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import CDPSession, Page, expect
 
 from selfmob.clinic.models import Measurement, PlanItem, Session
-from tests.clinic.conftest import PASSWORD
-from tests.e2e.conftest import axe_violations, describe, sign_in
+from tests.support.browser import axe_violations, describe, sign_in
+from tests.support.personas import PASSWORD
 
 FAST = "window.selfmobSpeed = 10;"
 EMAIL = "ana@example.test"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import axe_violations, describe
+from tests.support.browser import axe_violations, describe
 
 
 def test_the_login_page_renders_and_passes_axe(page: Page, axe_source: str) -> None:

@@ -15,8 +15,9 @@ from selfmob.clinic.models import PlanItem
 from selfmob.clinic.services.accounts import client_create, coach_signup
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
-from tests.clinic.conftest import PASSWORD, all_no, user_for
-from tests.e2e.conftest import axe_violations, describe, sign_in
+from tests.support.browser import axe_violations, describe, sign_in
+from tests.support.knowledge import all_no
+from tests.support.personas import PASSWORD, user_for
 
 EMAIL = "ana@example.test"
 COACH = "coach@example.test"

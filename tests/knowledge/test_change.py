@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.change import classify_change
-from tests.knowledge.factories import rom_test
+from tests.support.knowledge import rom_test
 
 TEST = rom_test()
 values = st.floats(min_value=0, max_value=30, allow_nan=False).map(lambda v: round(v, 1))

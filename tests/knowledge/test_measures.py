@@ -11,7 +11,7 @@ from selfmob.knowledge.rules.measures import (
     classify_side,
     threshold,
 )
-from tests.knowledge.factories import SOURCE, norm, rom_test
+from tests.support.knowledge import SOURCE, norm, rom_test
 
 
 def test_it_restricts_a_value_below_the_cutoff() -> None:

@@ -5,12 +5,9 @@ import pytest
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.screen import REFER_MESSAGE, URGENT_MESSAGE, questions, screen
+from tests.support.knowledge import all_no
 
 CATALOGUE = load_catalogue()
-
-
-def all_no(*, neck: bool = False) -> dict[str, object]:
-    return {q.id: False for q in questions(CATALOGUE, neck=neck)}
 
 
 def first(group: str, if_yes: str, *, urgent: bool = False) -> str:

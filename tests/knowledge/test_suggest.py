@@ -7,7 +7,7 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.assess import BLOCKED, NOT_SCREENED, assess
 from selfmob.knowledge.rules.suggest import EVIDENCE_ORDER, dose_text, suggest
 from selfmob.knowledge.schema import Dose, SchemaError, validate
-from tests.knowledge.test_screen import all_no
+from tests.support.knowledge import all_no
 
 CATALOGUE = load_catalogue()
 

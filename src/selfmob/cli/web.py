@@ -15,10 +15,17 @@ def register(commands: Any) -> None:
     p.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
     p.set_defaults(handler=run_manage)
 
+    p = commands.add_parser(
+        "migrate", help="bring the database up to date (safe to run from several hosts at once)"
+    )
+    p.set_defaults(handler=run_migrate)
+
     p = commands.add_parser("demo", help="load a demo coach and three clients (DEBUG only)")
     p.set_defaults(handler=run_demo)
 
-    p = commands.add_parser("serve", help="migrate, then serve the web app with gunicorn")
+    p = commands.add_parser(
+        "serve", help="migrate (under a lock), then serve the web app with gunicorn"
+    )
     p.add_argument("--bind", default=DEFAULT_BIND, help=f"address:port (default {DEFAULT_BIND})")
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     p.set_defaults(handler=run_serve)
@@ -33,6 +40,15 @@ def setup_django() -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+def run_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    from selfmob.clinic.migrating import migrate_locked
+
+    migrate_locked()
+    print("selfmob: the database is up to date", file=sys.stderr)
+    return 0
+
+
 def run_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -43,13 +59,13 @@ def run_manage(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     setup_django()
-    from django.core.management import call_command
     from django.utils import timezone
 
     from selfmob.clinic.demo import COACH_EMAIL, PASSWORD, STORIES, DemoRefused, demo_load
+    from selfmob.clinic.migrating import migrate_locked
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_locked()
         created = demo_load(today=timezone.localdate())
     except DemoRefused as exc:
         print(f"selfmob: error: {exc}", file=sys.stderr)
@@ -62,12 +78,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    from selfmob.clinic.migrating import migrate_locked
 
-    call_command("migrate", interactive=False, verbosity=0)
-    if not settings.DEBUG:
-        call_command("collectstatic", interactive=False, verbosity=0)
+    migrate_locked(static=True)
     argv = [
         sys.executable, "-m", "gunicorn", "selfmob.wsgi:application",
         "--config", "python:selfmob.gunicorn_conf", "--bind", args.bind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, get_args
 
 from django import forms
@@ -10,6 +11,7 @@ from django import forms
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.services.assessments import MeasurementInput
 from selfmob.clinic.services.plans import ItemInput
+from selfmob.clinic.text import TextRefused, checked_line, checked_text
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.schema import Instrument, Question
 
@@ -34,15 +36,44 @@ def _where(name: str) -> str:
     return f"{name.replace('_', ' ').capitalize()}: "
 
 
+class LineField(forms.CharField):
+    """One line of text: the shared rule (clinic/text.py) refuses control characters,
+    before Django's own checks, so the page shows the rule's message."""
+
+    def to_python(self, value: Any) -> Any:
+        return _text_rule(checked_line, super().to_python(value))
+
+
+class LineEmailField(forms.EmailField):
+    def to_python(self, value: Any) -> Any:
+        return _text_rule(checked_line, super().to_python(value))
+
+
+class MultiLineField(forms.CharField):
+    """Text over several lines: line breaks (sent as CRLF) and tabs, no other controls."""
+
+    def to_python(self, value: Any) -> Any:
+        return _text_rule(checked_text, super().to_python(value))
+
+
+def _text_rule(check: Callable[[str], str], value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return check(value)
+    except TextRefused as exc:
+        raise forms.ValidationError(str(exc), code="control_character") from None
+
+
 class SignupForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    email = forms.EmailField()
+    name = LineField(max_length=120)
+    email = LineEmailField()
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
 
 
 class ClientForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    email = forms.EmailField()
+    name = LineField(max_length=120)
+    email = LineEmailField()
     birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
     sex = forms.ChoiceField(
         choices=[("", "Not given"), ("f", "Female"), ("m", "Male")], required=False
@@ -94,7 +125,7 @@ class ScreeningForm(forms.Form):
 
 
 class ClearanceForm(forms.Form):
-    note = forms.CharField(
+    note = MultiLineField(
         label="Who saw the client, and what did they advise?",
         widget=forms.Textarea,
         max_length=2000,
@@ -107,7 +138,7 @@ TRIALS = 3
 
 class AssessmentForm(forms.Form):
     measured_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    measured_by = forms.CharField(max_length=120)
+    measured_by = LineField(max_length=120)
 
 
 class MeasurementRowForm(forms.Form):
@@ -115,7 +146,7 @@ class MeasurementRowForm(forms.Form):
 
     test = forms.ChoiceField(required=False)
     instrument = forms.ChoiceField(choices=INSTRUMENTS)
-    position = forms.CharField(max_length=200, required=False)
+    position = LineField(max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,4 +257,4 @@ class PlanItemEditForm(DoseFields):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="What will use it, e.g. “practice software”.")
+    name = LineField(max_length=80, help_text="What will use it, e.g. “practice software”.")

@@ -288,3 +288,13 @@ class CalendarFeed(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at"]
+
+
+class RateCount(models.Model):
+    """One counter of a fixed time window (failed log-ins of an account or an address, exports
+    of an account), shared by every process. Keys hold hashes and ids, never e-mails."""
+
+    key = models.CharField(primary_key=True, max_length=120)
+    count = models.PositiveIntegerField()
+    expires_at = models.FloatField(db_index=True)
+    """When the window ends, in seconds since the epoch."""

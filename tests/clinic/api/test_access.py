@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from selfmob.clinic.models import PlanItem
 from selfmob.clinic.services.sessions import session_log
-from tests.clinic.api.conftest import ROLES, as_role
-from tests.clinic.conftest import Personas, all_no
+from tests.support.api import ROLES, as_role
+from tests.support.knowledge import all_no
+from tests.support.personas import Personas
 
 OK, OUT, ANON = 200, 404, 401
 # role: owner coach, other coach, the client, another client, a solo user, anonymous

@@ -11,7 +11,7 @@ from django.utils import timezone
 from selfmob.clinic.models import ApiToken
 from selfmob.clinic.services.api_tokens import api_token_create, api_token_revoke
 from selfmob.clinic.tokens import token_hash
-from tests.clinic.conftest import Personas
+from tests.support.personas import Personas
 
 
 def bearer(raw: str) -> HttpClient:

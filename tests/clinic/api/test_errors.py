@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from selfmob.clinic.models import Client
-from tests.clinic.api.conftest import Api
-from tests.clinic.conftest import Personas
+from tests.support.api import Api
+from tests.support.personas import Personas
 
 
 def error_of(response: object) -> dict[str, object]:

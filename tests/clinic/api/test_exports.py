@@ -7,8 +7,8 @@ import json
 import pytest
 
 from selfmob.clinic.models import PlanItem
-from tests.clinic.api.conftest import ROLES, Api, as_role
-from tests.clinic.conftest import Personas
+from tests.support.api import ROLES, Api, as_role
+from tests.support.personas import Personas
 
 FIRST_BYTES = {
     "json": (b"{", "application/json"),

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.clinic.api.conftest import Api
-from tests.clinic.conftest import Personas, all_no
+from tests.support.api import Api
+from tests.support.knowledge import all_no
+from tests.support.personas import Personas
 
 
 @pytest.fixture

@@ -22,12 +22,8 @@ from selfmob.clinic.models import (
 )
 from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.screening import screening_record
-from tests.clinic.exports.factories import (
-    TODAY,
-    Practice,
-    answers,
-    log,
-)
+from tests.support.factories import Practice, answers, log
+from tests.support.personas import TODAY
 
 NOW = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)
 

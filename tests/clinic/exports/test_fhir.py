@@ -31,7 +31,8 @@ from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remo
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.clinic.conftest import TODAY, Personas, all_no
+from tests.support.knowledge import all_no
+from tests.support.personas import TODAY, Personas
 
 BASE = "https://clinic.example"
 NOON = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)

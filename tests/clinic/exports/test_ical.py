@@ -18,7 +18,8 @@ from selfmob.clinic.services.screening import screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.pain import pain_rule
 from selfmob.knowledge.rules.retest import RetestSchedule
-from tests.clinic.conftest import TODAY, Personas, all_no
+from tests.support.knowledge import all_no
+from tests.support.personas import TODAY, Personas
 
 BASE = "https://selfmob.example"
 STAMP = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

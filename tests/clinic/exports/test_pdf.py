@@ -29,26 +29,11 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.pain import pain_rule
 from selfmob.knowledge.rules.suggest import dose_text
-from tests.clinic.conftest import TODAY, Personas, all_no
+from tests.support.knowledge import all_no
+from tests.support.pdf import POINTS, page_points, pdf_text
+from tests.support.personas import TODAY, Personas
 
 PLAN_URL = "https://selfmob.example/today"
-POINTS = {"A4": (595, 842), "Letter": (612, 792)}
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
-    return " ".join(out.stdout.decode().split())  # lines joined: wrapped text reads on
-
-
-def page_points(pdf: bytes, tmp_path: Path) -> tuple[int, int]:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout
-    match = re.search(rb"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
-    assert match, info
-    return round(float(match.group(1))), round(float(match.group(2)))
 
 
 def first_page(pdf: bytes, tmp_path: Path) -> Image.Image:

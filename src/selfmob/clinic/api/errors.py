@@ -24,7 +24,9 @@ CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     429: "too_many_requests",
+    500: "server_error",
 }
+SERVER_ERROR = "the server failed to answer this request; the failure is logged"
 
 
 def error_response(
@@ -57,6 +59,8 @@ def _validation_message(error: dict[str, Any]) -> str:
         return "not a finite number"
     if kind == "missing":
         return "this field is required"
+    if kind == "value_error":  # our own validators' messages, without pydantic's prefix
+        return str(error.get("ctx", {}).get("error", error.get("msg", "invalid value")))
     return str(error.get("msg", "invalid value"))
 
 
@@ -93,11 +97,18 @@ def install(api: NinjaAPI) -> None:
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(403, str(exc) or "not allowed")
 
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """To Django, in DEBUG too (where ninja would answer a plain-text traceback): it logs
+        the failure and answers 500, which ApiErrorsMiddleware puts into the error shape."""
+        raise exc
+
 
 class ApiErrorsMiddleware:
     """Under /api/: refuse oversized bodies with 413 before anything reads them, give the
-    responses Django makes itself (405, unknown paths) the API's error shape, and mark every
-    answer as not to be stored by caches."""
+    responses Django makes itself (405, unknown paths, the 500 of an unhandled exception, in
+    DEBUG or not) the API's error shape, and mark every answer as not to be stored by
+    caches."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -121,6 +132,8 @@ class ApiErrorsMiddleware:
             return shaped
         if response.status_code == 404 and not _is_json(response):
             response = error_response(404, "not found")
+        if response.status_code >= 500 and not _is_json(response):
+            response = error_response(response.status_code, SERVER_ERROR, code="server_error")
         if not response.has_header("Cache-Control"):  # health records: kept by nobody
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -24,9 +24,10 @@ class StrictParser(Parser):
 DESCRIPTION = """The selfmob API: the same records and rules as the web app.
 
 Sign in with a personal API token (account page) as `Authorization: Bearer <token>`;
-the app's own pages use the session cookie with a CSRF token. Every error has the shape
-`{"error": {"code": …, "message": …, "fields": {…}}}`. Lists take `limit` and `offset`
-and answer `{"items": […], "count": N}`."""
+the app's own pages use the session cookie with a CSRF token. Every error, a server fault (500,
+`server_error`) included, has the shape `{"error": {"code": …, "message": …, "fields": {…}}}`.
+Lists take `limit` and `offset`, each within the bounds its parameter states, and answer
+`{"items": […], "count": N}`. Names refuse control characters and line breaks."""
 
 api = NinjaAPI(
     title="selfmob API",

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+
+from selfmob.clinic.text import checked_line, checked_text
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.screen import questions
 
 Side = Literal["left", "right"]
+Line = Annotated[str, AfterValidator(checked_line)]
+"""One line: no control characters, no line separators (clinic/text.py)."""
+MultiLine = Annotated[str, AfterValidator(checked_text)]
+"""Several lines: line feeds and tabs, no other control characters (clinic/text.py)."""
 
 
 class In(Schema):
@@ -28,6 +36,20 @@ class Error(Schema):
     error: ErrorBody
 
 
+def errors(*statuses: int) -> dict[int, Any]:
+    """An operation's failing answers for its `response=`, each in the one error shape."""
+    return dict.fromkeys(statuses, Error)
+
+
+ONE = errors(401, 404)
+"""Reading one record by its id: not signed in, or not found (or not yours)."""
+LIST = errors(400, 401, 404)
+"""Reading a list of a record: also a bad `limit` or `offset`."""
+WRITE = errors(400, 401, 403, 404, 413)
+"""Writing: also bad input or a rule of the services, a read-only relation or a missing
+CSRF token, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+
 class MeOut(Schema):
     id: uuid.UUID
     email: str
@@ -37,8 +59,16 @@ class MeOut(Schema):
 
 
 class ClientIn(In):
-    name: str = Field(min_length=1, max_length=120)
-    email: str = Field(max_length=254)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Ana Zoë", "email": "ana@example.com", "birth_year": 1990, "sex": "f"}
+            ]
+        }
+    )
+
+    name: Line = Field(min_length=1, max_length=120)
+    email: Line = Field(max_length=254, json_schema_extra={"format": "email"})
     birth_year: StrictInt | None = None
     sex: Literal["f", "m", ""] = ""
 
@@ -64,7 +94,15 @@ class InviteOut(Schema):
     expires_at: datetime
 
 
+def _screening_example(schema: dict[str, Any]) -> None:
+    """Every question of the screen answered no (the ids come from the catalogue)."""
+    answers = {q.id: False for q in questions(load_catalogue(), neck=False)}
+    schema["examples"] = [{"answers": answers, "neck": False}]
+
+
 class ScreeningIn(In):
+    model_config = ConfigDict(json_schema_extra=_screening_example)
+
     answers: dict[str, StrictBool]
     neck: StrictBool = False
 
@@ -91,7 +129,15 @@ class ScreeningOut(Schema):
 
 
 class ClearanceIn(In):
-    note: str = Field(min_length=3, max_length=2000)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"note": "Seen by Dr Ruiz (GP): no fracture, fine to go on.\nCall if pain."}
+            ]
+        }
+    )
+
+    note: MultiLine = Field(min_length=3, max_length=2000)
 
 
 class MeasurementIn(In):
@@ -99,12 +145,32 @@ class MeasurementIn(In):
     side: Side
     trials: list[StrictFloat] = Field(min_length=1, max_length=3)
     instrument: str
-    position: str = ""
+    position: Line = Field("", max_length=200)
 
 
 class AssessmentIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "measured_on": "2026-11-20",
+                    "measured_by": "Coach Carter",
+                    "measurements": [
+                        {
+                            "test_id": "wblt-distance",
+                            "side": "right",
+                            "trials": [7.0, 7.5],
+                            "instrument": "tape-measure",
+                            "position": "knee to wall",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     measured_on: date
-    measured_by: str = Field(min_length=1, max_length=120)
+    measured_by: Line = Field(min_length=1, max_length=120)
     measurements: list[MeasurementIn] = Field(min_length=1, max_length=40)
 
 
@@ -151,12 +217,37 @@ class ItemIn(In):
 
 
 class PlanIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_on": "2026-11-23",
+                    "ends_on": "2026-12-21",
+                    "items": [
+                        {
+                            "technique_id": "ankle-banded-posterior-glide",
+                            "retest_id": "wblt-distance",
+                            "side": "right",
+                            "weekdays": [1, 3, 5],
+                            "pain_limit": 2,
+                            "dose": {"sets": 3},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     starts_on: date
     ends_on: date | None = None
     items: list[ItemIn] = Field(min_length=1, max_length=20)
 
 
 class ItemUpdateIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"every_days": 2, "pain_limit": 1, "dose": {"reps": 10}}]}
+    )
+
     weekdays: list[StrictInt] = Field(default_factory=list, max_length=7)
     every_days: StrictInt | None = None
     pain_limit: StrictInt
@@ -186,6 +277,21 @@ class PlanOut(Schema):
 
 
 class SessionIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "idempotency_key": "6f1c2a4e-8d7b-4c1e-9f3a-2b5d7e9c1a3f",
+                    "performed_on": "2026-11-23",
+                    "pre": 8.0,
+                    "post": 10.5,
+                    "pain_during": 1,
+                    "instrument": "tape-measure",
+                }
+            ]
+        }
+    )
+
     idempotency_key: uuid.UUID
     """Made by the caller, once per session: sending the same key again returns the session
     already stored instead of logging a second one."""
@@ -198,6 +304,8 @@ class SessionIn(In):
 
 
 class NextDayPainIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"pain": 2}]})
+
     pain: StrictInt
 
 
@@ -231,6 +339,12 @@ class LoggedOut(Schema):
 
 
 class AssessIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"test_id": "wblt-distance", "left": 11.5, "right": 7.0, "age": 36}]
+        }
+    )
+
     test_id: str
     left: StrictFloat | None = None
     right: StrictFloat | None = None
@@ -243,6 +357,10 @@ class AssessIn(In):
 
 
 class ChangeIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"test_id": "wblt-distance", "before": 7.0, "after": 9.5}]}
+    )
+
     test_id: str
     before: StrictFloat
     after: StrictFloat

@@ -9,7 +9,8 @@ The resources are built as plain dicts and written with msgspec: for a client wi
 sessions that takes about 0.1 s, where validating the same bundle with the `fhir.resources`
 models takes 1.4-2 s. So the download does not validate; `client_bundle` returns the
 validated models for callers that want them, and the tests parse every export back with
-them.
+them. Free text is written as `clinic.text.printable` has it, so a control character stored
+before the entrances refused them never reaches a FHIR string.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fhir.resources.R4B.bundle import Bundle
 from selfmob.clinic.exports import fhir_elements as el
 from selfmob.clinic.exports.fhir_elements import Json
 from selfmob.clinic.models import Client, Measurement, Plan, PlanItem, Screening, Session, User
+from selfmob.clinic.text import printable
 from selfmob.knowledge.catalogue import Catalogue, load_catalogue
 from selfmob.knowledge.schema import RomTest
 
@@ -153,8 +155,10 @@ def _patient(client: Client, base_url: str) -> Json:
             "resourceType": "Patient",
             "id": str(client.id),
             "identifier": [{"system": f"{base_url}/fhir/client-id", "value": str(client.id)}],
-            "name": [{"text": client.name}] if client.name else None,
-            "telecom": [{"system": "email", "value": client.email}] if client.email else None,
+            "name": [{"text": printable(client.name)}] if client.name else None,
+            "telecom": [{"system": "email", "value": printable(client.email)}]
+            if client.email
+            else None,
             "gender": el.GENDER.get(client.sex),
             "birthDate": f"{client.birth_year:04d}" if client.birth_year else None,
         }
@@ -162,7 +166,7 @@ def _patient(client: Client, base_url: str) -> Json:
 
 
 def _practitioner(coach: User) -> Json:
-    name = [{"text": coach.name}] if coach.name else None
+    name = [{"text": printable(coach.name)}] if coach.name else None
     return _compact({"resourceType": "Practitioner", "id": str(coach.id), "name": name})
 
 
@@ -221,7 +225,7 @@ def _clearance(screening: Screening, ctx: _Context) -> list[Json] | None:
     if clearance is None:
         return None
     mitigation = {
-        "action": {"text": f"Clearance recorded: {clearance.note}"},
+        "action": {"text": f"Clearance recorded: {printable(clearance.note, multiline=True)}"},
         "date": clearance.created_at.isoformat(),
         "author": ctx.coach(clearance.cleared_by_id),
     }
@@ -236,7 +240,7 @@ def _measurement(m: Measurement, ctx: _Context) -> Json:
         ctx.rom(test, m.side), test.unit, m.value, id_=str(m.id), effective=effective
     )
     trials = [float(t) for t in m.trials]
-    notes = [f"Measured by {assessment.measured_by}"] if assessment.measured_by else []
+    notes = [f"Measured by {printable(assessment.measured_by)}"] if assessment.measured_by else []
     if len(trials) > 1:
         notes.append(f"the value is the mean of {len(trials)} trials")
     performer = ctx.who(assessment.recorded_by_id)
@@ -244,10 +248,10 @@ def _measurement(m: Measurement, ctx: _Context) -> Json:
         subject=ctx.patient,
         issued=assessment.created_at.isoformat(),
         performer=[performer] if performer else None,
-        method={"text": el.INSTRUMENTS.get(m.instrument, m.instrument)},
+        method={"text": el.INSTRUMENTS.get(m.instrument, printable(m.instrument))},
         note=[{"text": "; ".join(notes) + "."}] if notes else None,
         component=observation["component"] + el.trial_components(trials, test.unit),
-        extension=[el.body_position(m.position)] if m.position else None,
+        extension=[el.body_position(printable(m.position))] if m.position else None,
     )
     return _compact(observation)
 
@@ -335,7 +339,8 @@ def _session(s: Session, plan_id: uuid.UUID, ctx: _Context) -> Iterator[Json]:
     } | ctx.technique(s.technique_id, s.side)
     test = ctx.catalogue.test(s.test_id)
     parts = ctx.rom(test, s.side)
-    method = {"text": el.INSTRUMENTS.get(s.instrument, s.instrument)} if s.instrument else None
+    instrument = el.INSTRUMENTS.get(s.instrument, printable(s.instrument))
+    method = {"text": instrument} if s.instrument else None
     for timing, value in (("pre-session", s.pre), ("post-session", s.post)):
         observation = el.rom_observation(
             parts,

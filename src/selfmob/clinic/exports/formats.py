@@ -13,6 +13,13 @@ from selfmob.clinic.models import Client
 Format = Literal["json", "csv", "fhir", "ics", "pdf"]
 FORMATS: tuple[Format, ...] = ("json", "csv", "fhir", "ics", "pdf")
 PDFS = ("plan", "progress")
+CONTENT_TYPES: dict[Format, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+json",
+    "ics": "text/calendar; charset=utf-8",
+    "pdf": "application/pdf",
+}
 
 
 @dataclass(frozen=True)
@@ -39,21 +46,21 @@ def render_client(client: Client, fmt: str, options: Options) -> Rendered:
         from selfmob.clinic.exports.document import client_document, document_json
 
         text = document_json(client_document(client))
-        return Rendered(text.encode(), "application/json", f"{stem}.json")
+        return Rendered(text.encode(), CONTENT_TYPES["json"], f"{stem}.json")
     if fmt == "csv":
         from selfmob.clinic.exports.tables import client_csv
 
-        return Rendered(client_csv(client).encode(), "text/csv; charset=utf-8", f"{stem}.csv")
+        return Rendered(client_csv(client).encode(), CONTENT_TYPES["csv"], f"{stem}.csv")
     if fmt == "fhir":
         from selfmob.clinic.exports.fhir import client_bundle_json
 
         text = client_bundle_json(client, base_url=options.base_url)
-        return Rendered(text.encode(), "application/fhir+json", f"{stem}.fhir.json")
+        return Rendered(text.encode(), CONTENT_TYPES["fhir"], f"{stem}.fhir.json")
     if fmt == "ics":
         from selfmob.clinic.exports.ical import plan_calendar
 
         body = plan_calendar(client, today=options.today, base_url=options.base_url)
-        return Rendered(body, "text/calendar; charset=utf-8", f"{stem}.ics")
+        return Rendered(body, CONTENT_TYPES["ics"], f"{stem}.ics")
     if fmt == "pdf":
         return _pdf(client, options, stem)
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -69,7 +76,7 @@ def _pdf(client: Client, options: Options, stem: str) -> Rendered:
         body = plan_handout(client, page_size=size, plan_url=options.plan_url)
     else:
         body = progress_report(client, page_size=size, today=options.today)
-    return Rendered(body, "application/pdf", f"{stem}-{options.pdf}.pdf")
+    return Rendered(body, CONTENT_TYPES["pdf"], f"{stem}-{options.pdf}.pdf")
 
 
 def _slug(name: str) -> str:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
 from selfmob.clinic.exports.plan_words import (
     CurrentItem,
@@ -38,6 +38,7 @@ from selfmob.clinic.exports.plan_words import (
 )
 from selfmob.clinic.models import Client, Plan
 from selfmob.clinic.selectors import schedule_of
+from selfmob.clinic.text import printable
 from selfmob.knowledge.schema import RomTest
 
 PRODID = "-//selfmob//Self-mobilization plan//EN"
@@ -73,8 +74,9 @@ def _calendar(client: Client) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", f"Self-mobilization: {client.name}")
-    calendar.add("x-wr-calname", f"Self-mobilization: {client.name}")
+    name = _text(f"Self-mobilization: {client.name}")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     return calendar
@@ -144,6 +146,14 @@ def _hold_event(client: Client, hold: Hold, *, today: date, stamp: datetime, url
     return _day_event(uid, today, hold.title, description=description, stamp=stamp, url=url)
 
 
+def _text(value: str, *, multiline: bool = False) -> vText:
+    """A TEXT value escaped as RFC 5545 says (backslash, comma, semicolon, line breaks), with
+    the control characters it does not allow replaced. Passed as vText, since icalendar
+    writes properties it has no type for (NAME, X-WR-CALNAME) unescaped, and a line break
+    in a client's name then breaks the feed."""
+    return vText(printable(value, multiline=multiline))
+
+
 def _day_event(
     uid: str, day: date, summary: str, *, description: list[str], stamp: datetime, url: str
 ) -> Event:
@@ -152,8 +162,8 @@ def _day_event(
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", summary)
-    event.add("description", "\n".join(description))
+    event.add("summary", _text(summary))
+    event.add("description", _text("\n".join(description), multiline=True))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
     return event

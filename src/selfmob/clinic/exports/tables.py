@@ -3,8 +3,10 @@
 One row per measurement (`record` = measurement) and one per logged session (`record` =
 session); a column that does not apply to a row's kind is empty. Rows go client by client
 (oldest client first), then by day, time recorded, kind and id. UTF-8, a header row, CRLF
-line ends (RFC 4180). Numbers are written as numbers; text that a spreadsheet would run as a
-formula (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe.
+line ends (RFC 4180). Numbers are written as numbers; a control character or line break in
+stored text is written as U+FFFD (clinic/text.py), so each record stays one line, and text
+that a spreadsheet would run as a formula (starting with =, +, -, @) gets a leading
+apostrophe.
 The columns are described in docs/exports.md.
 """
 
@@ -17,6 +19,7 @@ from datetime import UTC, date, datetime
 
 from selfmob.clinic.exports.document import load_clients
 from selfmob.clinic.models import Client, Measurement, Session, User
+from selfmob.clinic.text import printable
 
 COLUMNS = (
     "record",
@@ -48,7 +51,8 @@ COLUMNS = (
     "over_limit",
     "pain_next_day",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""And a tab or a carriage return, which `printable` has already made U+FFFD."""
 
 Cell = str | int | float | bool | date | datetime | None
 Row = dict[str, Cell]
@@ -74,6 +78,7 @@ def cell(value: Cell) -> str:
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    value = printable(value)  # one line per record, whatever was stored
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

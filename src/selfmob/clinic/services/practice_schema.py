@@ -20,6 +20,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
 from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.text import checked_line, checked_text
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
@@ -76,14 +77,17 @@ def _pain_limit(value: int) -> int:
         raise ValueError(exc.message) from None
 
 
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
-Name = Annotated[str, Field(min_length=1, max_length=120)]
+OneLine = AfterValidator(checked_line)
+"""No control characters, no line separators (clinic/text.py); after the length checks, so
+that those keep their own messages."""
+Email = Annotated[str, Field(max_length=254), OneLine, AfterValidator(_email)]
+Name = Annotated[str, Field(min_length=1, max_length=120), OneLine]
 TestId = Annotated[str, AfterValidator(_known_test)]
 TechniqueId = Annotated[str, AfterValidator(_known_technique)]
 Pain = Annotated[int, Field(ge=0, le=10)]
 PainLimit = Annotated[int, AfterValidator(_pain_limit)]
 Side = Literal["left", "right"]
-Instrument = Annotated[str, Field(min_length=1, max_length=32)]
+Instrument = Annotated[str, Field(min_length=1, max_length=32), OneLine]
 Timestamp = AwareDatetime
 
 
@@ -94,7 +98,7 @@ class Record(BaseModel):
 class UserIn(Record):
     id: uuid.UUID
     email: Email
-    name: Annotated[str, Field(max_length=120)]
+    name: Annotated[str, Field(max_length=120), OneLine]
     role: Literal["coach", "client", "solo"]
     is_active: bool
     date_joined: Timestamp
@@ -105,7 +109,7 @@ class ClearanceIn(Record):
     id: uuid.UUID
     created_at: Timestamp
     cleared_by: uuid.UUID
-    note: Annotated[str, Field(min_length=1)]
+    note: Annotated[str, Field(min_length=1), AfterValidator(checked_text)]
 
 
 class ScreeningIn(Record):
@@ -126,7 +130,7 @@ class MeasurementIn(Record):
     trials: Annotated[list[float], Field(min_length=1, max_length=3)]
     value: float
     instrument: Instrument
-    position: Annotated[str, Field(max_length=200)]
+    position: Annotated[str, Field(max_length=200), OneLine]
 
 
 class AssessmentIn(Record):

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetConfirmView
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +14,13 @@ from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import PasswordForm, SignupForm, add_service_errors
 from selfmob.clinic.models import User
 from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_signup
+from selfmob.clinic.throttle import (
+    TOO_MANY_LOGINS,
+    client_address,
+    login_failed,
+    login_succeeded,
+    login_wait,
+)
 
 
 @require_GET
@@ -52,6 +61,50 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("today")
     status = 400 if form.errors else 200
     return render(request, "clinic/invite.html", {"form": form}, status=status)
+
+
+class Login(LoginView):
+    """Log in, with failed attempts counted per account and per address in the shared store:
+    past the limit the answer is 429 whatever the password, until the window ends."""
+
+    template_name = "clinic/login.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = login_wait(email=self._email(), address=client_address(request))
+        if wait:
+            return self._too_many(wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        login_succeeded(email=self._email())
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            login_failed(email=self._email(), address=client_address(self.request))
+        return super().form_invalid(form)
+
+    def _email(self) -> str:
+        return str(self.request.POST.get("username", ""))
+
+    def _too_many(self, wait: int) -> HttpResponse:
+        form = self.get_form()
+        form.errors.clear()
+        form.add_error(None, TOO_MANY_LOGINS.format(minutes=-(-wait // 60)))
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+
+class ResetPassword(PasswordResetConfirmView):
+    """A new password from an e-mailed link; the account's failed log-ins stop counting."""
+
+    template_name = "clinic/password_reset_confirm.html"
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        response = super().form_valid(form)
+        login_succeeded(email=form.user.email)
+        return response
 
 
 class Logout(LogoutView):

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router
 
-from selfmob.clinic.api.schemas import AssessIn, ChangeIn, Error
+from selfmob.clinic.api.schemas import AssessIn, ChangeIn, errors
 from selfmob.clinic.errors import InvalidInput
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
@@ -26,7 +26,7 @@ def tests(request: HttpRequest) -> list[dict[str, Any]]:
     return [as_dict(t) for t in load_catalogue().tests.values()]
 
 
-@router.get("/tests/{test_id}", response={200: dict[str, Any], 404: Error})
+@router.get("/tests/{test_id}", response={200: dict[str, Any], **errors(404)})
 def test(request: HttpRequest, test_id: str) -> dict[str, Any]:
     return as_dict(_known(lambda c: c.test(test_id)))
 
@@ -36,13 +36,13 @@ def techniques(request: HttpRequest) -> list[dict[str, Any]]:
     return [as_dict(t) for t in load_catalogue().techniques.values()]
 
 
-@router.get("/techniques/{technique_id}", response={200: dict[str, Any], 404: Error})
+@router.get("/techniques/{technique_id}", response={200: dict[str, Any], **errors(404)})
 def technique(request: HttpRequest, technique_id: str) -> dict[str, Any]:
     found = _known(lambda c: c.technique(technique_id))
     return as_dict(found) | {"references": references(load_catalogue(), found.evidence)}
 
 
-@router.post("/evaluate/assess", response={200: dict[str, Any], 400: Error})
+@router.post("/evaluate/assess", response={200: dict[str, Any], **errors(400, 413)})
 def evaluate_assess(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
     """Classify one test's left/right values against norms, cut-off and MDC, with ranked
     self-mobilizations (withheld when the answers say to see a professional)."""
@@ -64,7 +64,7 @@ def evaluate_assess(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
     return assessment_json(catalogue, result)
 
 
-@router.post("/evaluate/change", response={200: dict[str, Any], 400: Error})
+@router.post("/evaluate/change", response={200: dict[str, Any], **errors(400, 413)})
 def evaluate_change(request: HttpRequest, payload: ChangeIn) -> dict[str, Any]:
     """Before against after: real gain, within measurement error, or real loss."""
     catalogue = load_catalogue()
@@ -85,7 +85,7 @@ def _known(find: Any) -> Any:
         raise Http404("not found") from None
 
 
-@router.get("/questions", response=list[dict[str, Any]])
+@router.get("/questions", response={200: list[dict[str, Any]], **errors(400)})
 def red_flag_questions(request: HttpRequest, neck: bool = False) -> list[dict[str, Any]]:
     """The red-flag screen; `neck=true` adds the questions asked before neck techniques."""
     return [as_dict(q) for q in questions(load_catalogue(), neck=neck)]

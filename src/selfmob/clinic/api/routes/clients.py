@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from selfmob.clinic import selectors
 from selfmob.clinic.access import (
@@ -18,18 +18,22 @@ from selfmob.clinic.access import (
     get_client_for_user,
 )
 from selfmob.clinic.api.auth import user_of
+from selfmob.clinic.api.pagination import paginated
 from selfmob.clinic.api.schemas import (
+    LIST,
+    ONE,
+    WRITE,
     AssessmentDetailOut,
     AssessmentIn,
     AssessmentOut,
     ClearanceIn,
     ClientIn,
     ClientOut,
-    Error,
     InviteOut,
     MeOut,
     ScreeningIn,
     ScreeningOut,
+    errors,
 )
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Assessment, Client, Screening, User
@@ -40,10 +44,9 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.jsonable import assessment_json
 
 router = Router(tags=["clients"])
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
-@router.get("/me", response={200: MeOut, 401: Error})
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request: HttpRequest) -> dict[str, Any]:
     user = user_of(request)
     record = Client.objects.filter(user=user).values_list("id", flat=True).first()
@@ -56,26 +59,26 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/clients", response={200: list[ClientOut], 401: Error})
-@paginate(LimitOffsetPagination)
+@router.get("/clients", response={200: list[ClientOut], **errors(400, 401)})
+@paginated
 def clients(request: HttpRequest) -> QuerySet[Client]:
     """A coach's clients, or one's own record for a client or solo user."""
     return clients_for_user(user_of(request)).order_by("name", "id")
 
 
-@router.post("/clients", response={201: ClientOut, **ERRORS})
+@router.post("/clients", response={201: ClientOut, **WRITE})
 def client_new(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     coach = coach_of(request)
     return Status(201, client_create(coach=coach, **payload.model_dump()))
 
 
-@router.get("/clients/{uuid:client_id}", response={200: ClientOut, **ERRORS})
-def client(request: HttpRequest, client_id: str) -> Client:
+@router.get("/clients/{uuid:client_id}", response={200: ClientOut, **ONE})
+def client(request: HttpRequest, client_id: UUID) -> Client:
     return get_client_for_user(user_of(request), client_id)
 
 
-@router.post("/clients/{uuid:client_id}/invite", response={201: InviteOut, **ERRORS})
-def client_invite(request: HttpRequest, client_id: str) -> Status[dict[str, Any]]:
+@router.post("/clients/{uuid:client_id}/invite", response={201: InviteOut, **WRITE})
+def client_invite(request: HttpRequest, client_id: UUID) -> Status[dict[str, Any]]:
     """A single-use link for the client to set a password; shown once."""
     found = get_client_for_user(coach_of(request), client_id)
     invite, token = invite_create(client=found)
@@ -83,15 +86,15 @@ def client_invite(request: HttpRequest, client_id: str) -> Status[dict[str, Any]
     return Status(201, {"url": url, "expires_at": invite.expires_at})
 
 
-@router.get("/clients/{uuid:client_id}/screenings", response={200: list[ScreeningOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def screenings(request: HttpRequest, client_id: str) -> QuerySet[Screening]:
+@router.get("/clients/{uuid:client_id}/screenings", response={200: list[ScreeningOut], **LIST})
+@paginated
+def screenings(request: HttpRequest, client_id: UUID) -> QuerySet[Screening]:
     found = get_client_for_user(user_of(request), client_id)
     return found.screenings.select_related("clearance").order_by("-created_at", "id")
 
 
-@router.post("/clients/{uuid:client_id}/screenings", response={201: ScreeningOut, **ERRORS})
-def screening_new(request: HttpRequest, client_id: str, payload: ScreeningIn) -> Status[Screening]:
+@router.post("/clients/{uuid:client_id}/screenings", response={201: ScreeningOut, **WRITE})
+def screening_new(request: HttpRequest, client_id: UUID, payload: ScreeningIn) -> Status[Screening]:
     """Answer the red-flag questions (`GET /catalogue/questions`). A `refer` verdict holds
     new plans and session logging until the coach records a clearance."""
     user = user_of(request)
@@ -102,8 +105,8 @@ def screening_new(request: HttpRequest, client_id: str, payload: ScreeningIn) ->
     return Status(201, screening)
 
 
-@router.post("/clients/{uuid:client_id}/clearance", response={201: ScreeningOut, **ERRORS})
-def clearance(request: HttpRequest, client_id: str, payload: ClearanceIn) -> Status[Screening]:
+@router.post("/clients/{uuid:client_id}/clearance", response={201: ScreeningOut, **WRITE})
+def clearance(request: HttpRequest, client_id: UUID, payload: ClearanceIn) -> Status[Screening]:
     """The coach records that a professional saw the client after a `refer` screen."""
     coach = coach_of(request)
     found = get_client_for_user(coach, client_id)
@@ -114,16 +117,16 @@ def clearance(request: HttpRequest, client_id: str, payload: ClearanceIn) -> Sta
     return Status(201, Screening.objects.select_related("clearance").get(id=pending.id))
 
 
-@router.get("/clients/{uuid:client_id}/assessments", response={200: list[AssessmentOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def assessments(request: HttpRequest, client_id: str) -> QuerySet[Assessment]:
+@router.get("/clients/{uuid:client_id}/assessments", response={200: list[AssessmentOut], **LIST})
+@paginated
+def assessments(request: HttpRequest, client_id: UUID) -> QuerySet[Assessment]:
     found = get_client_for_user(user_of(request), client_id)
     return found.assessments.prefetch_related("measurements").order_by("-measured_on", "id")
 
 
-@router.post("/clients/{uuid:client_id}/assessments", response={201: AssessmentDetailOut, **ERRORS})
+@router.post("/clients/{uuid:client_id}/assessments", response={201: AssessmentDetailOut, **WRITE})
 def assessment_new(
-    request: HttpRequest, client_id: str, payload: AssessmentIn
+    request: HttpRequest, client_id: UUID, payload: AssessmentIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     found = get_client_for_user(user, client_id)
@@ -138,8 +141,8 @@ def assessment_new(
     return Status(201, _detail(assessment))
 
 
-@router.get("/assessments/{uuid:assessment_id}", response={200: AssessmentDetailOut, **ERRORS})
-def assessment(request: HttpRequest, assessment_id: str) -> dict[str, Any]:
+@router.get("/assessments/{uuid:assessment_id}", response={200: AssessmentDetailOut, **ONE})
+def assessment(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
     return _detail(get_assessment_for_user(user_of(request), assessment_id))
 
 

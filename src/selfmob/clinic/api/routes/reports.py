@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -12,18 +13,31 @@ from ninja.errors import HttpError
 
 from selfmob.clinic.access import get_client_for_user
 from selfmob.clinic.api.auth import user_of
-from selfmob.clinic.api.routes.clients import ERRORS, coach_of
+from selfmob.clinic.api.routes.clients import coach_of
+from selfmob.clinic.api.schemas import ONE, errors
 from selfmob.clinic.dashboard import coach_dashboard
-from selfmob.clinic.exports.formats import Options, render_client
+from selfmob.clinic.exports.formats import CONTENT_TYPES, Options, render_client
 from selfmob.clinic.progress import Series, client_progress
 from selfmob.clinic.throttle import TOO_MANY, allowed
 from selfmob.knowledge.jsonable import plain
 
 router = Router(tags=["progress"])
+BODIES: dict[str, dict[str, str]] = {
+    "json": {"type": "object"},
+    "csv": {"type": "string"},
+    "fhir": {"type": "object"},
+    "ics": {"type": "string"},
+    "pdf": {"type": "string", "format": "binary"},
+}
+FILES = {
+    content_type.partition(";")[0]: {"schema": BODIES[fmt]}
+    for fmt, content_type in CONTENT_TYPES.items()
+}
+"""What the export answers with, per `format` (clinic/exports/formats.py)."""
 
 
-@router.get("/clients/{uuid:client_id}/progress", response={200: dict[str, Any], **ERRORS})
-def progress(request: HttpRequest, client_id: str) -> dict[str, Any]:
+@router.get("/clients/{uuid:client_id}/progress", response={200: dict[str, Any], **ONE})
+def progress(request: HttpRequest, client_id: UUID) -> dict[str, Any]:
     """Adherence over the last 14 days and, per test and side: every pre/post pair, the
     baseline, MDC and threshold, weekly means, carry-over (latest pre against baseline) and
     pain over time."""
@@ -56,7 +70,7 @@ def _series(series: Series) -> dict[str, Any]:
     }
 
 
-@router.get("/dashboard", response={200: list[dict[str, Any]], **ERRORS})
+@router.get("/dashboard", response={200: list[dict[str, Any]], **errors(401, 404)})
 def dashboard(request: HttpRequest) -> list[dict[str, Any]]:
     """Every client of the coach with adherence, last session, latest change against the
     baseline and flags, most urgent first."""
@@ -67,10 +81,14 @@ def dashboard(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/clients/{uuid:client_id}/export", response={200: None, **ERRORS})
+@router.get(
+    "/clients/{uuid:client_id}/export",
+    response={200: None, **errors(400, 401, 404, 429)},
+    openapi_extra={"responses": {200: {"description": "The file", "content": FILES}}},
+)
 def export(
     request: HttpRequest,
-    client_id: str,
+    client_id: UUID,
     format: Literal["json", "csv", "fhir", "ics", "pdf"],
     pdf: Literal["plan", "progress"] = "plan",
     page: Literal["a4", "letter"] = "a4",

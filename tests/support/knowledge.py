@@ -1,12 +1,20 @@
-"""Small builders for synthetic catalogue records, so rule tests control every number."""
+"""Small builders for synthetic catalogue records, so rule tests control every number, and
+screening answers. Nothing here imports Django: the knowledge core is tested without it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.screen import questions
 from selfmob.knowledge.schema import RomTest, validate
 
 SOURCE = {"source": "powden2015", "grade": "V"}
+
+
+def all_no(*, neck: bool = False) -> dict[str, object]:
+    """A screening with every question answered "no" (the cervical ones too with `neck`)."""
+    return {q.id: False for q in questions(load_catalogue(), neck=neck)}
 
 
 def rom_test(**overrides: Any) -> RomTest:

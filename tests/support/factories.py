@@ -1,6 +1,7 @@
 """A small practice built through the services, with every kind of record the exports carry:
 a refer screening and its clearance, assessments, a plan with a removed item, sessions over
 the pain limit and with next-day pain, a client with an account and one without, a solo user.
+Also the form data the assessment views take.
 """
 
 from __future__ import annotations
@@ -31,11 +32,8 @@ from selfmob.clinic.services.assessments import MeasurementInput, assessment_rec
 from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remove
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
-from selfmob.knowledge.catalogue import load_catalogue
-from selfmob.knowledge.rules.screen import questions
-
-PASSWORD = "a-long-test-password-42"
-TODAY = date(2026, 11, 23)
+from tests.support.knowledge import all_no
+from tests.support.personas import PASSWORD, TODAY
 
 
 @dataclass
@@ -47,7 +45,7 @@ class Practice:
 
 
 def answers(*, refer: bool = False) -> dict[str, object]:
-    result: dict[str, object] = {q.id: False for q in questions(load_catalogue())}
+    result = all_no()
     if refer:
         result["fever-hot-joint"] = True
     return result
@@ -162,3 +160,23 @@ def empty_database() -> None:
         Client.objects.all().delete()
         ApiToken.objects.all().delete()
         User.objects.all().delete()
+
+
+def assessment_form(**row: str) -> dict[str, str]:
+    """POST data for the new-assessment form: one lunge row (`row` overrides its fields)."""
+    data = {
+        "measured_on": timezone.localdate().isoformat(),
+        "measured_by": "Coach",
+        "rows-TOTAL_FORMS": "3",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "6",
+        "rows-0-test": "wblt-distance",
+        "rows-0-instrument": "tape-measure",
+        "rows-0-left_1": "11",
+        "rows-0-left_2": "12",
+        "rows-0-right_1": "6.5",
+        "rows-1-instrument": "goniometer",
+        "rows-2-instrument": "goniometer",
+    }
+    return data | {f"rows-0-{k}": v for k, v in row.items()}
