@@ -24,7 +24,8 @@ from tests.support.factories import Practice
 from tests.support.pdf import pdf_text
 from tests.support.personas import TODAY
 
-NAME = "Ana\r\nX-EVIL:1\x00\x0b\x1b[2J\u2028Zoë"
+# No NUL: PostgreSQL cannot store one at all (the entrances refuse it; tests/clinic/test_text.py).
+NAME = "Ana\r\nX-EVIL:1\x0b\x1b[2J\u2028\x7fZoë"
 NOTE = "Seen by Dr Who.\r\n\tGo ahead.\x07"
 FORMATS = ["ics", "csv", "fhir", "json", "pdf"]
 CONTROL_BUT_TAB = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
