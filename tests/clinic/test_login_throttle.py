@@ -14,7 +14,7 @@ from django.test import Client as HttpClient
 
 from selfmob.clinic.counters import count_hit, count_peek
 from selfmob.clinic.models import RateCount, User
-from selfmob.clinic.throttle import TOO_MANY_LOGINS
+from selfmob.clinic.throttle import TOO_MANY_LOGINS, login_wait_words
 
 RIGHT = "the-right-password-42"
 WINDOW_START = 1_800_000_000.0  # a multiple of 900: the start of a window
@@ -54,7 +54,7 @@ def test_the_account_is_refused_past_its_limit_even_with_the_right_password(
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
     assert refused["Retry-After"] == "890"
-    assert TOO_MANY_LOGINS.format(minutes=15) in refused.content.decode()
+    assert TOO_MANY_LOGINS.format(wait="15 minutes") in refused.content.decode()
     assert "_auth_user_id" not in refused.client.session
 
 
@@ -98,6 +98,14 @@ def test_a_password_reset_lets_the_owner_in_at_once(owner: User) -> None:
         done = http.post(form.request["PATH_INFO"], {"new_password1": new, "new_password2": new})
         assert done.status_code == 302
         assert attempt(owner.email, new).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 minute"), (60, "1 minute"), (61, "2 minutes"), (900, "15 minutes")],
+)
+def test_the_wait_is_said_in_whole_minutes_rounded_up(seconds: int, words: str) -> None:
+    assert login_wait_words(seconds) == words
 
 
 def test_an_empty_or_malformed_form_is_not_counted(owner: User) -> None:

@@ -21,8 +21,8 @@ from selfmob.clinic.counters import count_clear, count_hit, count_peek
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 TOO_MANY = "too many exports in a minute: wait a minute and try again"
 TOO_MANY_LOGINS = (
-    "Too many failed log-ins from here or for this account. Try again in {minutes} "
-    "minute(s), or reset your password."
+    "Too many failed log-ins from here or for this account. Try again in {wait}, or reset "
+    "your password."
 )
 
 
@@ -73,6 +73,12 @@ def login_wait(*, email: str, address: str, now: float | None = None) -> int:
         if window.count >= limit:
             return window.retry_after
     return 0
+
+
+def login_wait_words(seconds: int) -> str:
+    """`seconds` as whole minutes, rounded up: "1 minute", "15 minutes"."""
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def login_failed(*, email: str, address: str, now: float | None = None) -> None:

@@ -20,6 +20,7 @@ from selfmob.clinic.throttle import (
     login_failed,
     login_succeeded,
     login_wait,
+    login_wait_words,
 )
 
 
@@ -90,7 +91,7 @@ class Login(LoginView):
     def _too_many(self, wait: int) -> HttpResponse:
         form = self.get_form()
         form.errors.clear()
-        form.add_error(None, TOO_MANY_LOGINS.format(minutes=-(-wait // 60)))
+        form.add_error(None, TOO_MANY_LOGINS.format(wait=login_wait_words(wait)))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(wait)
         return response
