@@ -165,6 +165,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "clinic.User"
+# Every password check counts failures per account and address (selfmob.clinic.throttle).
+AUTHENTICATION_BACKENDS = ["selfmob.clinic.auth_backend.ThrottledModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

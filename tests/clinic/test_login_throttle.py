@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth import authenticate
 from django.core import mail
 from django.test import Client as HttpClient
 
@@ -125,3 +126,23 @@ def test_behind_a_proxy_the_forwarded_address_counts(owner: User, settings: Any)
         forwarded = HttpClient(HTTP_X_FORWARDED_FOR="10.7.7.7")
         refused = forwarded.post("/login", {"username": owner.email, "password": RIGHT})
         assert refused.status_code == 429
+
+
+def test_the_admin_log_in_is_counted_and_refused_alike(owner: User) -> None:
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        for _ in range(3):
+            HttpClient(REMOTE_ADDR="10.0.0.1").post(
+                "/admin/login/", {"username": owner.email, "password": "wrong"}
+            )
+        http = HttpClient(REMOTE_ADDR="10.0.0.1")
+        http.post("/admin/login/", {"username": owner.email, "password": RIGHT})
+        assert "_auth_user_id" not in http.session  # the right password is not even checked
+        assert attempt(owner.email, RIGHT).status_code == 429
+
+
+def test_a_password_checked_in_code_is_not_counted(owner: User) -> None:
+    assert authenticate(email=owner.email, password="wrong") is None
+    assert authenticate(email=owner.email, password=RIGHT) == owner
+    assert RateCount.objects.count() == 0

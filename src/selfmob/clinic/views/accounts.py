@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView, LogoutView, PasswordResetConfirmView
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +16,6 @@ from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_s
 from selfmob.clinic.throttle import (
     TOO_MANY_LOGINS,
     client_address,
-    login_failed,
     login_succeeded,
     login_wait,
     login_wait_words,
@@ -65,8 +63,9 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class Login(LoginView):
-    """Log in, with failed attempts counted per account and per address in the shared store:
-    past the limit the answer is 429 whatever the password, until the window ends."""
+    """Log in. Failed passwords are counted by the authentication backend
+    (selfmob.clinic.auth_backend); past the limit this page answers 429 whatever the password,
+    until the window ends."""
 
     template_name = "clinic/login.html"
 
@@ -75,15 +74,6 @@ class Login(LoginView):
         if wait:
             return self._too_many(wait)
         return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        login_succeeded(email=self._email())
-        return super().form_valid(form)
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
-            login_failed(email=self._email(), address=client_address(self.request))
-        return super().form_invalid(form)
 
     def _email(self) -> str:
         return str(self.request.POST.get("username", ""))
