@@ -29,6 +29,11 @@ def test_a_database_url_selects_postgresql() -> None:
     )  # fmt: skip
 
 
+def test_each_test_process_gets_its_own_postgresql_test_database() -> None:
+    db = database_from_url("postgres://u@h/selfmob")
+    assert db["TEST"] == {"NAME": f"test_selfmob_{os.getpid()}"}
+
+
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "postgres://u@h/"])
 def test_bad_database_urls_are_refused(url: str) -> None:
     with pytest.raises(ImproperlyConfigured):
