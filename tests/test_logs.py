@@ -27,6 +27,12 @@ from selfmob.logs import RedactSecrets, redact
         ("GET /password-reset/done HTTP/1.1", "GET /password-reset/done HTTP/1.1"),
         ("/password-reset/doner", "/password-reset/[secret]"),
         ("http://h/invite/tok", "http://h/invite/[secret]"),
+        ("GET /invite%2Ftok HTTP/1.1", "GET /invite/[secret] HTTP/1.1"),
+        ("/%63alendar/tok.ics", "/calendar/[secret]"),
+        ("/password-reset%2FMQ%2Ftok", "/password-reset/[secret]"),
+        ("/login?next=%2Finvite%2Ftok", "/login?next=/invite/[secret]"),
+        ("/invite%2Ftok%0AFAKE", "/invite/[secret]?FAKE"),  # no forged line
+        ("/search?q=a%20b", "/search?q=a%20b"),  # nothing secret: left as it came
         ("/clients/1f0e/progress", "/clients/1f0e/progress"),
     ],
 )
@@ -60,3 +66,10 @@ def test_the_access_log_redacts_the_request_line_and_referer() -> None:
     assert atoms["r"] == "GET /calendar/[secret] HTTP/1.1"
     assert "abc" not in atoms["U"]
     assert atoms["f"] == "http://127.0.0.1/invite/[secret]"
+
+
+def test_the_filter_redacts_mapping_arguments() -> None:
+    record = logging.LogRecord("django.security.csrf", logging.WARNING, __file__, 1,
+                               "Forbidden: %(path)s", ({"path": "/invite/abc"},), None)  # fmt: skip
+    assert RedactSecrets().filter(record)
+    assert record.getMessage() == "Forbidden: /invite/[secret]"

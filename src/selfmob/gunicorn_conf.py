@@ -12,7 +12,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from selfmob.logs import redact
+from selfmob.logs import RedactSecrets, redact
 
 control_socket_disable = True
 
@@ -26,6 +26,11 @@ class RedactingLogger(Logger):  # type: ignore[misc]
     """The access log without the tokens of calendar, invite and password-reset links, in
     every field it may write: the request line and path, and the Referer too (a page opened
     from an invite link sends that link as the Referer of its stylesheet and scripts)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        # gunicorn's own error log names the request too ("Error handling request /invite/…").
+        self.error_log.addFilter(RedactSecrets())
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from urllib.parse import unquote
 
 # Everything after these prefixes up to a space, quote or query is secret, except the reset
 # pages that carry none ("sent", "done"). A reset link has two segments (user id and token),
@@ -15,15 +17,30 @@ SECRET_PATH = re.compile(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def redact(text: str) -> str:
-    """`/calendar/abc.ics` becomes `/calendar/[secret]`; so do a reset link's both parts."""
-    return SECRET_PATH.sub(r"/\1/[secret]", text)
+    """`/calendar/abc.ics` becomes `/calendar/[secret]`; so do a reset link's both parts, and
+    the same paths written with percent-escapes (`/invite%2Fabc`, `/%63alendar/...`), which
+    the server decodes and serves alike: such text is logged decoded, then redacted, with
+    control characters shown as `?` so a decoded line break cannot forge a log line."""
+    plain = SECRET_PATH.sub(r"/\1/[secret]", text)
+    decoded = unquote(plain)
+    if decoded == plain or not SECRET_PATH.search(decoded):
+        return plain
+    return _CONTROL.sub("?", SECRET_PATH.sub(r"/\1/[secret]", decoded))
 
 
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        if isinstance(record.args, Mapping):
+            record.args = {k: _redacted(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_redacted(a) for a in record.args)
         return True
+
+
+def _redacted(value: object) -> object:
+    return redact(value) if isinstance(value, str) else value

@@ -10,7 +10,8 @@ Environment:
   SELFMOB_SECURE_COOKIES=0|1,
   SELFMOB_REDIS_URL=redis://host:6379/0 (shared cache and sessions; the database otherwise),
   SELFMOB_EXPORTS_PER_MINUTE, SELFMOB_LOGIN_WINDOW_SECONDS, SELFMOB_LOGIN_FAILURES_PER_ACCOUNT,
-  SELFMOB_LOGIN_FAILURES_PER_ADDRESS, SELFMOB_PROXY_HOPS (see docs/deployment.md).
+  SELFMOB_LOGIN_FAILURES_PER_ADDRESS, SELFMOB_PROXY_HOPS, SELFMOB_AUDIT_ADDRESS_DAYS
+  (see docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ INSTALLED_APPS = [
     "selfmob.clinic",
 ]
 MIDDLEWARE = [
+    # Outermost, so that an error anywhere below (sessions included) answers /api/ in JSON.
+    "selfmob.clinic.api.errors.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,7 +150,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "selfmob.clinic.api.errors.ApiErrorsMiddleware",
 ]
 ROOT_URLCONF = "selfmob.urls"
 WSGI_APPLICATION = "selfmob.wsgi.application"
@@ -201,9 +203,20 @@ EXPORTS_PER_MINUTE = env_int("SELFMOB_EXPORTS_PER_MINUTE", 30)  # PDFs and downl
 LOGIN_WINDOW_SECONDS = env_int("SELFMOB_LOGIN_WINDOW_SECONDS", 900)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("SELFMOB_LOGIN_FAILURES_PER_ACCOUNT", 10)
 LOGIN_FAILURES_PER_ADDRESS = env_int("SELFMOB_LOGIN_FAILURES_PER_ADDRESS", 50)
+# Password-reset e-mails per hour, per account and per address (our defaults).
+RESET_EMAILS_PER_ACCOUNT = env_int("SELFMOB_RESET_EMAILS_PER_ACCOUNT", 3)
+RESET_EMAILS_PER_ADDRESS = env_int("SELFMOB_RESET_EMAILS_PER_ADDRESS", 20)
+# A browser that has logged in to an account is counted apart from everyone else for that
+# long, so nobody can lock its owner out by failing on purpose (our default).
+LOGIN_DEVICE_DAYS = env_int("SELFMOB_LOGIN_DEVICE_DAYS", 365)
 # Behind N reverse proxies that each append to X-Forwarded-For, the client's address is the
-# N-th from the right; 0 (the default) uses the connection's own address.
+# N-th from the right, believed only from the proxies' own addresses (IPs or networks);
+# 0 (the default) uses the connection's own address.
 PROXY_HOPS = env_int("SELFMOB_PROXY_HOPS", 0)
+TRUSTED_PROXIES = env_list("SELFMOB_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Days the audit trail keeps the address each access came from (personal data); then
+# `selfmob audit --purge-addresses` blanks it. A labelled default of ours, not from a source.
+AUDIT_ADDRESS_DAYS = env_int("SELFMOB_AUDIT_ADDRESS_DAYS", 90)
 # The site's public address, for links made outside a request (CLI exports, QR codes in PDFs
 # rendered by `selfmob export`). Pages use the request's own address.
 BASE_URL = os.environ.get("SELFMOB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -267,7 +280,9 @@ LOGGING = {
     "filters": {"secrets": {"()": "selfmob.logs.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING"},
+        # Every Django logger (requests, CSRF refusals, security) writes through the filter.
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "selfmob": {"handlers": ["console"], "level": "INFO"},
     },
 }

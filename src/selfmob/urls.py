@@ -39,11 +39,7 @@ urlpatterns = [
     path("invite/<str:token>", accounts.invite, name="invite"),
     path(
         "password-reset",
-        auth_views.PasswordResetView.as_view(
-            template_name="clinic/password_reset.html",
-            email_template_name="clinic/password_reset_email.txt",
-            subject_template_name="clinic/password_reset_subject.txt",
-        ),
+        accounts.RequestReset.as_view(),
         name="password_reset",
     ),
     path(

@@ -12,10 +12,18 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 
 from selfmob.clinic.counters import count_hit, count_peek
+from selfmob.clinic.login_guard import (
+    DEVICE_COOKIE,
+    TOO_MANY_LOGINS,
+    account_id,
+    login_attempt,
+    login_try,
+    login_wait_words,
+)
 from selfmob.clinic.models import RateCount, User
-from selfmob.clinic.throttle import TOO_MANY_LOGINS, login_wait_words
 
 RIGHT = "the-right-password-42"
 WINDOW_START = 1_800_000_000.0  # a multiple of 900: the start of a window
@@ -37,7 +45,7 @@ def attempt(email: str, password: str, *, address: str = "10.0.0.1") -> Any:
     return http.post("/login", {"username": email, "password": password})
 
 
-def test_counts_in_the_database_are_atomic_and_per_window(db: None) -> None:
+def test_counts_in_the_database_are_per_window(db: None) -> None:
     hits = [count_hit("k", seconds=60, now=WINDOW_START + s).count for s in (1, 2, 3)]
     assert hits == [1, 2, 3]
     assert count_peek("k", seconds=60, now=WINDOW_START + 4).count == 3
@@ -97,7 +105,8 @@ def test_a_password_reset_lets_the_owner_in_at_once(owner: User) -> None:
         form = http.get(link.group(0), follow=True)
         new = "another-long-password-7"
         done = http.post(form.request["PATH_INFO"], {"new_password1": new, "new_password2": new})
-        assert done.status_code == 302
+        assert (done.status_code, done["Location"]) == (302, "/")
+        assert http.session["_auth_user_id"] == str(owner.id)  # the reset logged them in
         assert attempt(owner.email, new).status_code == 302
 
 
@@ -126,6 +135,12 @@ def test_behind_a_proxy_the_forwarded_address_counts(owner: User, settings: Any)
         forwarded = HttpClient(HTTP_X_FORWARDED_FOR="10.7.7.7")
         refused = forwarded.post("/login", {"username": owner.email, "password": RIGHT})
         assert refused.status_code == 429
+        direct = HttpClient(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="10.7.7.7")
+        answer = direct.post("/login", {"username": owner.email, "password": RIGHT})
+        assert answer.status_code == 302  # not from a trusted proxy: its header is ignored
+        garbage = HttpClient(HTTP_X_FORWARDED_FOR="x" * 500)
+        answer = garbage.post("/login", {"username": owner.email, "password": RIGHT})
+        assert answer.status_code == 302  # not an address: the connection's is used
 
 
 def test_the_admin_log_in_is_counted_and_refused_alike(owner: User) -> None:
@@ -146,3 +161,74 @@ def test_a_password_checked_in_code_is_not_counted(owner: User) -> None:
     assert authenticate(email=owner.email, password="wrong") is None
     assert authenticate(email=owner.email, password=RIGHT) == owner
     assert RateCount.objects.count() == 0
+
+
+def test_a_browser_that_logged_in_before_is_not_locked_out_by_others(owner: User) -> None:
+    """Someone failing on purpose every window cannot keep the owner out of their account."""
+    device = HttpClient(REMOTE_ADDR="10.0.0.5")
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        assert (
+            device.post("/login", {"username": owner.email, "password": RIGHT}).status_code == 302
+        )
+        device.post("/logout")
+        assert DEVICE_COOKIE in device.cookies
+    for window in (1, 2):  # the attacker locks the account again in each new window
+        with time_machine.travel(WINDOW_START + 900 * window + 10, tick=False):
+            for n in range(3):
+                attempt(owner.email, "wrong", address=f"10.6.6.{n}")
+            assert attempt(owner.email, RIGHT, address="10.0.0.7").status_code == 429
+            answer = device.post("/login", {"username": owner.email, "password": RIGHT})
+            assert answer.status_code == 302
+            device.post("/logout")
+
+
+def test_a_remembered_browser_has_its_own_limit(owner: User) -> None:
+    device = HttpClient(REMOTE_ADDR="10.0.0.5")
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        device.post("/login", {"username": owner.email, "password": RIGHT})
+        device.post("/logout")
+        for _ in range(3):
+            device.post("/login", {"username": owner.email, "password": "wrong"})
+        assert (
+            device.post("/login", {"username": owner.email, "password": RIGHT}).status_code == 429
+        )
+
+
+def test_a_forged_device_cookie_counts_for_nothing(owner: User) -> None:
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        for _ in range(3):
+            attempt(owner.email, "wrong")
+        forged = HttpClient(REMOTE_ADDR="10.0.0.8")
+        forged.cookies[DEVICE_COOKIE] = account_id(owner.email)  # unsigned
+        assert (
+            forged.post("/login", {"username": owner.email, "password": RIGHT}).status_code == 429
+        )
+
+
+def test_each_try_is_counted_before_its_password_is_checked(owner: User) -> None:
+    """Requests in parallel all pass a look at the count; the count itself stops them."""
+    request = RequestFactory().post("/login", REMOTE_ADDR="10.0.0.1")
+    tries = [login_try(login_attempt(request, owner.email)) for _ in range(5)]
+    assert tries == [True, True, True, False, False]
+
+
+def test_every_spelling_of_an_email_is_one_account() -> None:
+    assert account_id(" Ana@Example.TEST ") == account_id("ana@example.test")
+    assert account_id("ａｎａ@example.test") == account_id("ana@example.test")  # full width
+    assert account_id("ana@example.test") != account_id("ben@example.test")
+    assert "ana" not in account_id("ana@example.test")
+
+
+def test_ipv6_addresses_count_per_64(owner: User, people: Any) -> None:
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        for n in range(5):
+            attempt(f"nobody{n}@example.test", "wrong", address=f"2001:db8:1:2::{n + 1}")
+        assert attempt(owner.email, RIGHT, address="2001:db8:1:2:ffff::9").status_code == 429
+        assert attempt(owner.email, RIGHT, address="2001:db8:1:3::1").status_code == 302
+
+
+def test_reset_emails_are_limited_per_account(owner: User) -> None:
+    with time_machine.travel(WINDOW_START + 10, tick=False):
+        answers = [HttpClient().post("/password-reset", {"email": owner.email}) for _ in range(5)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/password-reset/sent")}
+    assert len(mail.outbox) == 3

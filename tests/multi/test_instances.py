@@ -68,6 +68,9 @@ def test_the_export_limit_counts_every_process_of_every_instance(cluster: Cluste
 
 
 def test_failed_logins_are_counted_across_instances(cluster: Cluster) -> None:
+    seconds_left = 900 - time.time() % 900
+    if seconds_left < 20:  # keep the tries inside one window
+        time.sleep(seconds_left + 0.5)
     seed = cluster.seed
     for n in range(5):
         wrong = Web(cluster.both[n % 2].url).login(seed["coach_email"], "not-the-password")
@@ -117,7 +120,9 @@ def test_secrets_in_urls_never_reach_the_access_log(cluster: Cluster) -> None:
     assert form.status_code == 302
     password = {"new_password1": seed["password"], "new_password2": seed["password"]}
     done = reset.post_form(form.headers["Location"], password)
-    assert done.status_code == 302
+    assert (done.status_code, done.headers["Location"]) == (302, "/")  # and logged in
+    invite = Web(cluster.b.url).get(f"/invite/{seed['open_invite']}")
+    assert invite.status_code in (200, 400)  # open, or already accepted by the test above
     feed = requests.get(f"{cluster.b.url}/calendar/{seed['feed_token']}.ics", timeout=30)
     assert feed.status_code == 200
     invite_page = f"{cluster.a.url}/invite/{seed['open_invite']}"

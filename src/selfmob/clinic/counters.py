@@ -5,12 +5,14 @@ two workers counting at once would lose a count."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 
 from selfmob.clinic.models import RateCount
 
@@ -56,6 +58,16 @@ def count_peek(key: str, *, seconds: int, now: float | None = None) -> Window:
         return Window(int(cache.get(full, 0)), left)
     found = RateCount.objects.filter(key=full).values_list("count", flat=True).first()
     return Window(found or 0, left)
+
+
+def count_take_back(key: str, *, seconds: int, now: float | None = None) -> None:
+    """Take one back from the key's count in the current window, if it has any."""
+    full, _, _ = _window(key, seconds, now)
+    if settings.REDIS_URL:
+        with contextlib.suppress(ValueError):  # gone: nothing to take back
+            cache.decr(full)
+        return
+    RateCount.objects.filter(key=full, count__gt=0).update(count=F("count") - 1)
 
 
 def count_clear(key: str, *, seconds: int, now: float | None = None) -> None:

@@ -1,29 +1,21 @@
-"""Limits that every process and host shares (src/selfmob/clinic/counters.py):
-
-- exports and PDFs per account and minute, so one account cannot keep the workers busy;
-- failed log-ins per account and per address in a window, so passwords cannot be guessed.
-  A successful log-in or a password reset clears the account's count, and a window ends by
-  itself: the real user waits at most one window (15 minutes by default).
-"""
+"""Exports and PDFs per account and minute, counted where every process and host sees it
+(src/selfmob/clinic/counters.py), so one account cannot keep the workers busy; and the
+client's address, for this and the log-in guard (src/selfmob/clinic/login_guard.py)."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
+import ipaddress
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from selfmob.clinic.counters import count_clear, count_hit, count_peek
+from selfmob.clinic.counters import count_hit
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 TOO_MANY = "too many exports in a minute: wait a minute and try again"
-TOO_MANY_LOGINS = (
-    "Too many failed log-ins from here or for this account. Try again in {wait}, or reset "
-    "your password."
-)
 
 
 def allowed(user_id: object, *, now: float | None = None) -> bool:
@@ -47,46 +39,28 @@ def limited(view: View) -> View:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: the connection's, or the one the trusted proxies put in front."""
-    if settings.PROXY_HOPS > 0:
+    """The client's address: the connection's, or, when the connection comes from a trusted
+    proxy (SELFMOB_TRUSTED_PROXIES), the one SELFMOB_PROXY_HOPS proxies put in front of
+    X-Forwarded-For. Anything that is not an IP address is ignored."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    if settings.PROXY_HOPS > 0 and _trusted(remote):
         forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
         hops = [hop.strip() for hop in forwarded.split(",")]
-        if len(hops) >= settings.PROXY_HOPS and hops[-settings.PROXY_HOPS]:
+        if len(hops) >= settings.PROXY_HOPS and _is_ip(hops[-settings.PROXY_HOPS]):
             return hops[-settings.PROXY_HOPS]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return remote
 
 
-def _login_keys(email: str, address: str) -> tuple[str, str]:
-    account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"login-account:{account}", f"login-address:{address}"
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
-def login_wait(*, email: str, address: str, now: float | None = None) -> int:
-    """Seconds until this account and address may try again; 0 when they may try now."""
-    account, place = _login_keys(email, address)
-    seconds = settings.LOGIN_WINDOW_SECONDS
-    for key, limit in (
-        (account, settings.LOGIN_FAILURES_PER_ACCOUNT),
-        (place, settings.LOGIN_FAILURES_PER_ADDRESS),
-    ):
-        window = count_peek(key, seconds=seconds, now=now)
-        if window.count >= limit:
-            return window.retry_after
-    return 0
-
-
-def login_wait_words(seconds: int) -> str:
-    """`seconds` as whole minutes, rounded up: "1 minute", "15 minutes"."""
-    minutes = -(-seconds // 60)
-    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
-
-
-def login_failed(*, email: str, address: str, now: float | None = None) -> None:
-    for key in _login_keys(email, address):
-        count_hit(key, seconds=settings.LOGIN_WINDOW_SECONDS, now=now)
-
-
-def login_succeeded(*, email: str, now: float | None = None) -> None:
-    """The account's owner got in (or reset the password): their failures no longer count."""
-    account, _ = _login_keys(email, "")
-    count_clear(account, seconds=settings.LOGIN_WINDOW_SECONDS, now=now)
+def _trusted(remote: str) -> bool:
+    if not _is_ip(remote):
+        return False
+    address = ipaddress.ip_address(remote)
+    return any(address in ipaddress.ip_network(n, strict=False) for n in settings.TRUSTED_PROXIES)

@@ -2,24 +2,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.views import LoginView, LogoutView, PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.views import (
+    LoginView,
+    LogoutView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import PasswordForm, SignupForm, add_service_errors
-from selfmob.clinic.models import User
-from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_signup
-from selfmob.clinic.throttle import (
+from selfmob.clinic.login_guard import (
     TOO_MANY_LOGINS,
-    client_address,
+    login_attempt,
     login_succeeded,
     login_wait,
     login_wait_words,
+    remember_device,
+    reset_email_allowed,
 )
+from selfmob.clinic.models import User
+from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_signup
 
 
 @require_GET
@@ -63,39 +72,65 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class Login(LoginView):
-    """Log in. Failed passwords are counted by the authentication backend
-    (selfmob.clinic.auth_backend); past the limit this page answers 429 whatever the password,
-    until the window ends."""
+    """Log in. Tries are counted by the authentication backend (login_guard.py); past a limit
+    this page answers 429 without checking the password, until the window ends. A browser
+    that logs in is remembered, so its owner is counted apart from anyone failing on purpose."""
 
     template_name = "clinic/login.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        wait = login_wait(email=self._email(), address=client_address(request))
+        wait = login_wait(login_attempt(request, self._email()))
         if wait:
             return self._too_many(wait)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_device(response, self._email())
+        return response
 
     def _email(self) -> str:
         return str(self.request.POST.get("username", ""))
 
     def _too_many(self, wait: int) -> HttpResponse:
-        form = self.get_form()
-        form.errors.clear()
-        form.add_error(None, TOO_MANY_LOGINS.format(wait=login_wait_words(wait)))
-        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        # An unbound form: a bound one would check the password again to show its errors.
+        form = self.get_form_class()(self.request, initial={"username": self._email()})
+        context = self.get_context_data(
+            form=form, refused=TOO_MANY_LOGINS.format(wait=login_wait_words(wait))
+        )
+        response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(wait)
         return response
 
 
 class ResetPassword(PasswordResetConfirmView):
-    """A new password from an e-mailed link; the account's failed log-ins stop counting."""
+    """A new password from an e-mailed link logs its owner in at once, and the account's
+    failed log-ins stop counting: a reset always gets the owner in."""
 
     template_name = "clinic/password_reset_confirm.html"
+    post_reset_login = True
+    success_url = reverse_lazy("home")
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         response = super().form_valid(form)
-        login_succeeded(email=form.user.email)
+        login_succeeded(login_attempt(self.request, form.user.email))
+        remember_device(response, form.user.email)
+        messages.success(self.request, "Your new password is saved.")
         return response
+
+
+class RequestReset(PasswordResetView):
+    """E-mail a reset link; at most a few an hour per account and per address, so nobody can
+    flood an inbox. Past the limit the page reads the same and nothing is sent."""
+
+    template_name = "clinic/password_reset.html"
+    email_template_name = "clinic/password_reset_email.txt"
+    subject_template_name = "clinic/password_reset_subject.txt"
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if reset_email_allowed(self.request, form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class Logout(LogoutView):

@@ -74,6 +74,7 @@ function meter(root, done) {
 
   function ready() {
     clearTimeout(wait);
+    $('allow').hidden = true; // a reading came after all: nothing to ask
     $('zero').disabled = false;
     say('Sensor ready. Place the phone as in step 1, then tap Set zero.');
   }
