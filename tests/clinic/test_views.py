@@ -331,7 +331,9 @@ def test_password_reset_sends_a_link(people: Personas, mailoutbox: list[Any]) ->
         {"new_password1": "a-fresh-password-77", "new_password2": "a-fresh-password-77"},
         follow=True,
     )
-    assert "Password saved" in done.content.decode()
+    assert done.redirect_chain[0] == ("/", 302)  # the reset logs its owner in
+    assert "Your new password is saved." in done.content.decode()
+    assert http.session["_auth_user_id"] == str(people.coach.id)
     people.coach.refresh_from_db()
     assert people.coach.check_password("a-fresh-password-77")
 
