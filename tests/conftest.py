@@ -11,7 +11,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """The SQLite test database is a file in the data folder: make sure the folder exists."""
     from django.conf import settings
 
+    from tests.support.audit import let_flush_empty_the_trail
+
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    let_flush_empty_the_trail()
 
 
 @pytest.fixture(autouse=True)

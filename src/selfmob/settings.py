@@ -198,6 +198,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITE_DAYS = env_int("SELFMOB_INVITE_DAYS", 7)
 EXPORTS_PER_MINUTE = env_int("SELFMOB_EXPORTS_PER_MINUTE", 30)  # PDFs and downloads per account
+# `selfmob import` reads any size in a few MiB of memory, but holds the database's write lock
+# through its second pass and needs temporary disk of about the file's size: a larger file
+# (our default: about two million sessions) is refused before it is read.
+IMPORT_MAX_MIB = env_int("SELFMOB_IMPORT_MAX_MIB", 1024)
 # Failed log-ins allowed in a window before that account, or that address, must wait for the
 # window to end (labelled defaults of ours, not from a source: see docs/deployment.md).
 LOGIN_WINDOW_SECONDS = env_int("SELFMOB_LOGIN_WINDOW_SECONDS", 900)

@@ -210,9 +210,9 @@ def test_a_directory_exits_2(run: Runner, db: None, tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused_unread(
-    run: Runner, db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Runner, db: None, tmp_path: Path, settings: Any
 ) -> None:
-    monkeypatch.setattr("selfmob.cli.exports.MAX_IMPORT_BYTES", 100)
+    settings.IMPORT_MAX_MIB = 0
     big = tmp_path / "big.json"
     big.write_text("{" + " " * 200 + "}", encoding="utf-8")
     assert error(run("import", str(big))) == (

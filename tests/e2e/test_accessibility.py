@@ -25,6 +25,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from selfmob.clinic.demo import demo_load
 from selfmob.clinic.models import Assessment, Client, PlanItem, Session, User
 from selfmob.clinic.services.accounts import client_create, invite_create
+from selfmob.clinic.services.audit import Interface, Origin, audit_read
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
 from selfmob.clinic.services.sessions import session_log
@@ -144,6 +145,19 @@ def ana_id(p: Practice) -> object:
     return p.ana.id
 
 
+def trail(name: str) -> Callable[[Practice], str]:
+    """The page `name`, once the coach, Ana and an API token have read Ana's records."""
+
+    def path(p: Practice) -> str:
+        assert p.ana.user is not None
+        api = Origin(Interface.API, "192.0.2.7")
+        audit_read(via=Origin(Interface.PAGE), user=p.coach, client=p.ana, what="progress")
+        audit_read(via=api, user=p.ana.user, client=p.ana, what="session")
+        return reverse(name)
+
+    return path
+
+
 VISITS: dict[str, Visit] = {
     # Anonymous
     "login": Visit(anonymous, url("login"), "Log in"),
@@ -205,6 +219,9 @@ VISITS: dict[str, Visit] = {
                              "Change the plan", fill={"Pain limit": "9"}, submit="Save",
                              shows=ERRORS),
     "account": Visit(coach, url("account"), "Account"),
+    "access_log": Visit(coach, trail("access_log"), "Access log", shows="table caption"),
+    "access_log-error": Visit(coach, lambda p: reverse("access_log") + "?since=soon",
+                              "Access log", status=400, shows=ERRORS),
     "account-error": Visit(coach, url("account"), "Account", submit="Make a token",
                            shows=ERRORS),
     "404-coach": Visit(coach, lambda p: reverse("client", args=[uuid.uuid4()]),
@@ -221,6 +238,8 @@ VISITS: dict[str, Visit] = {
                           shows="[role=alert]"),
     "progress-client": Visit(ana, url("progress", ana_id), "Progress", shows="svg.chart"),
     "account-client": Visit(ana, url("account"), "Account"),
+    "my_access_log": Visit(ana, trail("my_access_log"), "Who accessed your records",
+                           shows="table caption"),
     "measure": Visit(ana, lambda p: reverse("measure", args=["wblt-angle"]), "Measure"),
     "measure-error": Visit(ana, lambda p: reverse("measure", args=["wblt-angle"]), "Measure",
                            submit="Record this measurement", shows=ERRORS),

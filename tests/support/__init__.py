@@ -10,5 +10,7 @@ conftest files hold only fixtures and hooks (tests/test_support_imports.py check
 - api: a JSON caller with a personal API token, and the roles it can play.
 - pdf: reading real PDFs with poppler's tools.
 - commands: running the `selfmob` command, in process and as a real process.
+- backups: a PostgreSQL database of a test's own, reading and changing backup files, and a
+  process that keeps logging sessions.
 - browser: Chromium, axe-core and signing in, for the Playwright tests.
 """

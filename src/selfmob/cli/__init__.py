@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from selfmob.cli import evidence, exports, knowledge, tour, web
+    from selfmob.cli import audit, backup, evidence, exports, knowledge, tour, web
 
     parser = Parser(
         prog="selfmob",
@@ -34,6 +34,8 @@ def build_parser() -> Parser:
     evidence.register(commands)
     web.register(commands)
     exports.register(commands)
+    backup.register(commands)
+    audit.register(commands)
     return parser
 
 

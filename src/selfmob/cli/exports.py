@@ -9,14 +9,19 @@ a practice document read back in. Django is set up only when one of them runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from selfmob.cli.audit import record_export, recording_import
 from selfmob.cli.web import setup_django
 
 if TYPE_CHECKING:
     from selfmob.clinic.models import Client, User
+    from selfmob.clinic.services.practice_rows import ImportSummary
 
 FORMATS = ("csv", "json", "fhir", "ics", "pdf")
 ONE_CLIENT = ("fhir", "ics", "pdf")
@@ -67,7 +72,9 @@ def run_export(args: argparse.Namespace) -> int:
         _check_options(args)
         setup_django()
         _check_database()
-        _write(_export(args), args.out)
+        data = _export(args)
+        record_export(args)  # the audit trail: before the file leaves
+        _write(data, args.out)
     except Refused as exc:
         return _refused(exc)
     return 0
@@ -75,20 +82,25 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     try:
-        raw = _read(args.file)
         setup_django()
-        _check_database()
-        from selfmob.clinic.errors import InvalidInput
-        from selfmob.clinic.services.practice_import import practice_import
-
-        try:
-            summary = practice_import(raw)
-        except InvalidInput as exc:
-            raise Refused(str(exc)) from None
+        with _opened(args.file) as document:
+            _check_database()
+            summary = _import(document)
     except Refused as exc:
         return _refused(exc)
     print(f"{args.file}: {summary}")
     return 0
+
+
+def _import(document: BinaryIO | _Capped) -> ImportSummary:
+    from selfmob.clinic.errors import InvalidInput
+    from selfmob.clinic.services.practice_import import practice_import
+
+    try:
+        with recording_import():  # the audit trail: each client written
+            return practice_import(document)
+    except InvalidInput as exc:
+        raise Refused(str(exc)) from None
 
 
 def _refused(exc: Refused) -> int:
@@ -196,21 +208,40 @@ def _write(data: str | bytes, out: str | None) -> None:
         raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
-MAX_IMPORT_BYTES = 512 * 1024 * 1024
-"""About a million sessions; a larger file is refused before it is read into memory."""
+TOO_LARGE = "{file} is larger than {mib} MiB: too large to import"
 
 
-def _read(file: str) -> bytes:
+@contextmanager
+def _opened(file: str) -> Iterator[BinaryIO | _Capped]:
+    """The document, read as the import goes (never whole); refused when larger than
+    SELFMOB_IMPORT_MAX_MIB (settings.py says why there is a limit)."""
+    from django.conf import settings
+
+    limit = settings.IMPORT_MAX_MIB * 2**20
     if file == "-":
-        data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
-    else:
-        try:
-            with Path(file).open("rb") as handle:
-                data = handle.read(MAX_IMPORT_BYTES + 1)
-        except IsADirectoryError:
-            raise Refused(f"{file} is a directory, not a document") from None
-        except OSError as exc:
-            raise Refused(f"cannot read {file}: {exc.strerror or exc}") from None
-    if len(data) > MAX_IMPORT_BYTES:
-        raise Refused(f"{file} is larger than {MAX_IMPORT_BYTES // 2**20} MiB: too large to import")
-    return data
+        yield _Capped(sys.stdin.buffer, limit, file)
+        return
+    try:
+        handle = Path(file).open("rb")  # noqa: SIM115 (closed below)
+    except IsADirectoryError:
+        raise Refused(f"{file} is a directory, not a document") from None
+    except OSError as exc:
+        raise Refused(f"cannot read {file}: {exc.strerror or exc}") from None
+    with handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise Refused(TOO_LARGE.format(file=file, mib=limit // 2**20))
+        yield handle if handle.seekable() else _Capped(handle, limit, file)
+
+
+class _Capped:
+    """A pipe or standard input, refused once more than `limit` bytes came through."""
+
+    def __init__(self, stream: BinaryIO, limit: int, file: str) -> None:
+        self.stream, self.limit, self.file, self.count = stream, limit, file, 0
+
+    def read(self, size: int, /) -> bytes:
+        data = self.stream.read(size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise Refused(TOO_LARGE.format(file=self.file, mib=self.limit // 2**20))
+        return data

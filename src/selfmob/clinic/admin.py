@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from selfmob.clinic import models
 
@@ -44,3 +45,21 @@ for model in (
     models.Invite,
 ):
     admin.site.register(model)
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read only: the trail is append-only (the database refuses changes too)."""
+
+    list_display = ("at", "kind", "interface", "what", "client_id", "user_id", "address")
+    list_filter = ("kind", "interface", "what")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -15,6 +15,6 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     """The working feed with this token, with its client, or None."""
     return (
         CalendarFeed.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
-        .select_related("client")
+        .select_related("client", "created_by")
         .first()
     )

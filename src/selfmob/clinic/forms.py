@@ -258,3 +258,37 @@ class PlanItemEditForm(DoseFields):
 
 class ApiTokenForm(forms.Form):
     name = LineField(max_length=80, help_text="What will use it, e.g. “practice software”.")
+
+
+class AuditFilterForm(forms.Form):
+    """The coach's access log filters (a GET form): every field may be left empty."""
+
+    client = forms.TypedChoiceField(coerce=uuid.UUID, required=False, empty_value=None)
+    person = forms.TypedChoiceField(
+        coerce=uuid.UUID, required=False, empty_value=None, label="Who accessed"
+    )
+    kind = forms.ChoiceField(required=False, label="What happened")
+    since = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="From (day)"
+    )
+    until = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="To (day, included)"
+    )
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        clients: list[tuple[uuid.UUID, str]],
+        people: list[tuple[uuid.UUID, str]],
+        kinds: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        for name, choices, anything in (
+            ("client", clients, "All clients"),
+            ("person", people, "Anyone"),
+            ("kind", kinds, "Anything"),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", anything), *((str(k), v) for k, v in choices)]

@@ -298,3 +298,85 @@ class RateCount(models.Model):
     count = models.PositiveIntegerField()
     expires_at = models.FloatField(db_index=True)
     """When the window ends, in seconds since the epoch."""
+
+
+class AuditEntry(models.Model):
+    """One access to a client's records: who (a user id), whose records (a client id), what
+    and how, when and from which address. Written by services/audit.py, never changed: the
+    migration adds database triggers that refuse UPDATE and DELETE, except blanking an address
+    past its retention (`selfmob audit --purge-addresses`).
+
+    Ids only, never names or values: erasing a person leaves nothing personal here but the
+    address, which is purged. The ids are plain columns, not foreign keys, so deleting a user
+    or a client neither cascades here nor is refused. A read is kept once per person, client,
+    interface and clock hour (`hour`, the one unique key); every other kind, every time."""
+
+    class Kind(models.TextChoices):
+        READ = "read", "read"
+        EXPORT = "export", "exported"
+        CHANGE = "change", "changed"
+        INVITE = "invite", "invited"
+        CLEAR = "clear", "cleared"
+        DELETE = "delete", "deleted"
+
+    class Interface(models.TextChoices):
+        PAGE = "page", "web page"
+        API = "api", "API"
+        CLI = "cli", "command line"
+        FEED = "feed", "calendar feed"
+
+    class What(models.TextChoices):
+        CLIENT_LIST = "client-list", "client list"
+        CLIENT = "client", "client record"
+        TODAY = "today", "today's plan"
+        PROGRESS = "progress", "progress"
+        SCREENING = "screening", "red-flag screen"
+        CLEARANCE = "clearance", "clearance"
+        ASSESSMENT = "assessment", "assessment"
+        PLAN = "plan", "plan"
+        PLAN_ITEM = "plan-item", "plan item"
+        SESSION = "session", "session"
+        CALENDAR = "calendar", "calendar feed"
+        INVITE = "invite", "invite link"
+        JSON = "json", "JSON document"
+        CSV = "csv", "CSV table"
+        FHIR = "fhir", "FHIR bundle"
+        ICS = "ics", "calendar file"
+        PDF_PLAN = "pdf-plan", "plan handout (PDF)"
+        PDF_PROGRESS = "pdf-progress", "progress report (PDF)"
+        IMPORT = "import", "practice import"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now)
+    hour = models.DateTimeField(null=True, blank=True)
+    """For a read, the start of its clock hour (UTC); empty for every other kind."""
+    user_id = models.UUIDField(null=True, blank=True, db_index=True)
+    """Who: a user's id; empty for the server's command line."""
+    client_id = models.UUIDField()
+    """Whose records: a client record's id."""
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    interface = models.CharField(max_length=4, choices=Interface.choices)
+    what = models.CharField(max_length=16, choices=What.choices)
+    """For a read, the first thing read in that hour."""
+    record_id = models.UUIDField(null=True, blank=True)
+    """The record written (a session, a plan, …), when there is one."""
+    address = models.GenericIPAddressField(null=True, blank=True)
+    """Personal data: blanked after SELFMOB_AUDIT_ADDRESS_DAYS by the purge."""
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "id"]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["client_id", "at"], name="audit_client_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["user_id", "client_id", "kind", "interface", "hour"],
+                condition=Q(hour__isnull=False),
+                name="audit_one_read_per_hour",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="read", hour__isnull=False) | (~Q(kind="read") & Q(hour=None)),
+                name="audit_hour_only_for_reads",
+            ),
+        ]

@@ -10,7 +10,7 @@ from ninja.parser import Parser
 
 from selfmob.clinic.api import errors
 from selfmob.clinic.api.auth import CookieAuth, TokenAuth
-from selfmob.clinic.api.routes import catalogue, clients, plans, reports
+from selfmob.clinic.api.routes import audit, catalogue, clients, plans, reports
 
 
 class StrictParser(Parser):
@@ -42,3 +42,4 @@ api.add_router("/catalogue", catalogue.router)
 api.add_router("/", clients.router)
 api.add_router("/", plans.router)
 api.add_router("/", reports.router)
+api.add_router("/", audit.router)

@@ -33,7 +33,7 @@ class BoundedPagination(LimitOffsetPagination):
 def paginated(view: Callable[..., Any]) -> Callable[..., Any]:
     """The view as a bounded list. Its annotations are resolved first: ninja's `paginate`
     wrapper looks the names of string annotations up in ninja's own module, where `UUID`
-    (a path parameter's type) is unknown."""
-    view.__annotations__ = get_type_hints(view)
+    (a path parameter's type) is unknown. Extras are kept: `Query[Schema]` is one."""
+    view.__annotations__ = get_type_hints(view, include_extras=True)
     wrapped: Callable[..., Any] = paginate(BoundedPagination)(view)
     return wrapped

@@ -365,3 +365,41 @@ class ChangeIn(In):
     before: StrictFloat
     after: StrictFloat
     mdc: StrictFloat | None = None
+
+
+class AuditEntryOut(Schema):
+    """One access to a client's records. Names are looked up now (None once a person or a
+    client is erased); the trail itself stores only ids. `address` is shown only for your own
+    accesses."""
+
+    id: uuid.UUID
+    at: datetime
+    user_id: uuid.UUID | None
+    """Who; None for the server's command line."""
+    user_name: str | None
+    client_id: uuid.UUID
+    client_name: str | None
+    kind: Literal["read", "export", "change", "invite", "clear", "delete"]
+    interface: Literal["page", "api", "cli", "feed"]
+    what: str
+    """What was read or written: `progress`, `session`, `fhir`, `pdf-plan`, …; for a read,
+    the first thing read in that hour."""
+    record_id: uuid.UUID | None
+    """The record written (a session, a plan, …), when there is one."""
+    address: str | None
+
+    @staticmethod
+    def resolve_address(obj: Any) -> str | None:
+        return obj.shown_address  # type: ignore[no-any-return]
+
+
+class AuditQuery(Schema):
+    client: uuid.UUID | None = None
+    """Entries about this client only."""
+    user: uuid.UUID | None = None
+    """Accesses by this person only."""
+    kind: Literal["read", "export", "change", "invite", "clear", "delete"] | None = None
+    since: date | None = None
+    """From this day on (the site's time zone)."""
+    until: date | None = None
+    """Up to this day, included."""

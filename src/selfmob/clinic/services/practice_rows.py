@@ -1,9 +1,15 @@
-"""The rows of a checked `selfmob.practice` document, written in one go (practice_import)."""
+"""The rows of a checked `selfmob.practice` document, written a batch at a time."""
 
 from __future__ import annotations
 
+import functools
 import uuid
-from dataclasses import dataclass, field, fields
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+
+from django.db import reset_queries
+from django.db.models import Model
 
 from selfmob.clinic.models import (
     Assessment,
@@ -21,6 +27,7 @@ from selfmob.clinic.services.practice_schema import (
     ClientIn,
     PlanIn,
     PracticeIn,
+    Record,
     ScreeningIn,
     SessionIn,
     UserIn,
@@ -28,6 +35,7 @@ from selfmob.clinic.services.practice_schema import (
 from selfmob.clinic.services.screening import refresh_status
 
 BATCH = 500
+BATCH_CHARS = 2**18  # and at most about 256 KiB of the document's text in one batch
 
 
 @dataclass(frozen=True)
@@ -49,37 +57,74 @@ class ImportSummary:
         return "imported " + ", ".join(f"{n} {name[:-1] if n == 1 else name}" for n, name in counts)
 
 
-@dataclass
+TABLES: tuple[type[Model], ...] = (
+    User, Client, Screening, Clearance, Assessment, Measurement, Plan, PlanItem, Session
+)  # fmt: skip
+"""Parents before children (the foreign keys are checked at commit anyway)."""
+
+
 class Rows:
-    """The document as unsaved rows, written table by table in one transaction."""
+    """The records as unsaved rows, written a batch at a time inside the caller's transaction;
+    `finish` writes the last batch and each client's screening status."""
 
-    accounts: list[User] = field(default_factory=list)
-    clients: list[Client] = field(default_factory=list)
-    screenings: list[Screening] = field(default_factory=list)
-    clearances: list[Clearance] = field(default_factory=list)
-    assessments: list[Assessment] = field(default_factory=list)
-    measurements: list[Measurement] = field(default_factory=list)
-    plans: list[Plan] = field(default_factory=list)
-    plan_items: list[PlanItem] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
+    def __init__(
+        self, *, coach_id: uuid.UUID | None, client_id: Callable[[int], uuid.UUID]
+    ) -> None:
+        """`client_id` gives the id of the client at an index of the document."""
+        self.coach_id = coach_id
+        self.client_id = functools.lru_cache(maxsize=1)(client_id)
+        self.pending: dict[type[Model], list[Model]] = {table: [] for table in TABLES}
+        self.pending_chars = 0
+        self.written: Counter[type[Model]] = Counter()
 
-    @classmethod
-    def of(cls, practice: PracticeIn) -> Rows:
-        rows = cls()
-        coach = practice.coach
-        if coach is not None:
-            rows.accounts.append(_user(coach))
-        for client in practice.clients:
-            rows.add(client, coach_id=None if coach is None else coach.id)
-        return rows
+    def add(self, record: Record, client: int, *, size: int) -> None:
+        """A record of the client at this index (-1: the document's own fields), `size`
+        characters long in the document."""
+        match record:
+            case PracticeIn(coach=coach) if coach is not None:
+                self._add(_user(coach))
+            case ClientIn():
+                self._client(record)
+            case ScreeningIn():
+                self._screening(record, self.client_id(client))
+            case AssessmentIn():
+                self._assessment(record, self.client_id(client))
+            case PlanIn():
+                self._plan(record, self.client_id(client))
+            case SessionIn():
+                self._add(_session(record, self.client_id(client)))
+        self.pending_chars += size
+        rows = sum(len(rows) for rows in self.pending.values())
+        if rows >= BATCH or self.pending_chars >= BATCH_CHARS:
+            self._flush()
 
-    def add(self, c: ClientIn, *, coach_id: uuid.UUID | None) -> None:
+    def finish(self, client_ids: Iterable[list[uuid.UUID]]) -> ImportSummary:
+        """The last batch, then each client's screening status from its screens."""
+        self._flush()
+        for chunk in client_ids:
+            for client in Client.objects.filter(id__in=chunk):
+                refresh_status(client)
+        return ImportSummary(*(self.written[table] for table in TABLES))  # the same order
+
+    def _add(self, *rows: Model) -> None:
+        for row in rows:
+            self.pending[type(row)].append(row)
+
+    def _flush(self) -> None:
+        for table, rows in self.pending.items():
+            table._default_manager.bulk_create(rows, batch_size=BATCH)
+            self.written[table] += len(rows)
+            rows.clear()
+        self.pending_chars = 0
+        reset_queries()  # with DEBUG on, Django keeps each query's SQL: the file's contents
+
+    def _client(self, c: ClientIn) -> None:
         if c.account is not None:
-            self.accounts.append(_user(c.account))
-        self.clients.append(
+            self._add(_user(c.account))
+        self._add(
             Client(
                 id=c.id,
-                coach_id=coach_id,
+                coach_id=self.coach_id,
                 user_id=None if c.account is None else c.account.id,
                 name=c.name,
                 email=c.email,
@@ -88,16 +133,9 @@ class Rows:
                 created_at=c.created_at,
             )
         )
-        for s in c.screenings:
-            self._screening(s, c.id)
-        for a in c.assessments:
-            self._assessment(a, c.id)
-        for p in c.plans:
-            self._plan(p, c.id)
-        self.sessions += [_session(s, c.id) for s in c.sessions]
 
     def _screening(self, s: ScreeningIn, client_id: uuid.UUID) -> None:
-        self.screenings.append(
+        self._add(
             Screening(
                 id=s.id,
                 client_id=client_id,
@@ -111,7 +149,7 @@ class Rows:
         )
         if s.clearance is not None:
             cleared = s.clearance
-            self.clearances.append(
+            self._add(
                 Clearance(
                     id=cleared.id,
                     screening_id=s.id,
@@ -122,7 +160,7 @@ class Rows:
             )
 
     def _assessment(self, a: AssessmentIn, client_id: uuid.UUID) -> None:
-        self.assessments.append(
+        self._add(
             Assessment(
                 id=a.id,
                 client_id=client_id,
@@ -132,22 +170,24 @@ class Rows:
                 created_at=a.created_at,
             )
         )
-        self.measurements += [
-            Measurement(
-                id=m.id,
-                assessment_id=a.id,
-                test_id=m.test_id,
-                side=m.side,
-                trials=list(m.trials),
-                value=m.value,
-                instrument=m.instrument,
-                position=m.position,
+        self._add(
+            *(
+                Measurement(
+                    id=m.id,
+                    assessment_id=a.id,
+                    test_id=m.test_id,
+                    side=m.side,
+                    trials=list(m.trials),
+                    value=m.value,
+                    instrument=m.instrument,
+                    position=m.position,
+                )
+                for m in a.measurements
             )
-            for m in a.measurements
-        ]
+        )
 
     def _plan(self, p: PlanIn, client_id: uuid.UUID) -> None:
-        self.plans.append(
+        self._add(
             Plan(
                 id=p.id,
                 client_id=client_id,
@@ -157,39 +197,24 @@ class Rows:
                 created_at=p.created_at,
             )
         )
-        self.plan_items += [
-            PlanItem(
-                id=i.id,
-                plan_id=p.id,
-                technique_id=i.technique_id,
-                side=i.side or "",
-                dose=dict(i.dose),
-                weekdays=list(i.weekdays),
-                every_days=i.every_days,
-                pain_limit=i.pain_limit,
-                retest_id=i.retest_id,
-                position=i.position,
-                removed_at=i.removed_at,
+        self._add(
+            *(
+                PlanItem(
+                    id=i.id,
+                    plan_id=p.id,
+                    technique_id=i.technique_id,
+                    side=i.side or "",
+                    dose=dict(i.dose),
+                    weekdays=list(i.weekdays),
+                    every_days=i.every_days,
+                    pain_limit=i.pain_limit,
+                    retest_id=i.retest_id,
+                    position=i.position,
+                    removed_at=i.removed_at,
+                )
+                for i in p.items
             )
-            for i in p.items
-        ]
-
-    def save(self) -> None:
-        """Parents before children; then each client's screening status from its screens."""
-        User.objects.bulk_create(self.accounts, batch_size=BATCH)
-        Client.objects.bulk_create(self.clients, batch_size=BATCH)
-        Screening.objects.bulk_create(self.screenings, batch_size=BATCH)
-        Clearance.objects.bulk_create(self.clearances, batch_size=BATCH)
-        Assessment.objects.bulk_create(self.assessments, batch_size=BATCH)
-        Measurement.objects.bulk_create(self.measurements, batch_size=BATCH)
-        Plan.objects.bulk_create(self.plans, batch_size=BATCH)
-        PlanItem.objects.bulk_create(self.plan_items, batch_size=BATCH)
-        Session.objects.bulk_create(self.sessions, batch_size=BATCH)
-        for client in self.clients:
-            refresh_status(client)
-
-    def summary(self) -> ImportSummary:
-        return ImportSummary(**{f.name: len(getattr(self, f.name)) for f in fields(ImportSummary)})
+        )
 
 
 def _user(u: UserIn) -> User:

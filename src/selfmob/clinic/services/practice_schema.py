@@ -1,18 +1,18 @@
-"""Read a `selfmob.practice` document, version 1: JSON text to pydantic models.
+"""The records of a `selfmob.practice` document, version 1: JSON values to pydantic models.
 
-Strict: no unknown keys, no NaN or infinity, no number given as text or text as a number, no
-key twice in an object. Each value is checked on its own here (ranges, choices, ids known to
-the catalogue); rules between values and records (references, duplicates, dates in order)
-are checked by `practice_import`. The fields are described in docs/exports.md.
+Strict: no unknown keys, no NaN or infinity, no number given as text or text as a number (and
+no key twice in an object: practice_records). Each value is checked on its own here (ranges,
+choices, ids known to the catalogue); rules between values and records (references,
+duplicates, dates in order) are checked by `practice_import`. The fields are described in
+docs/exports.md.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -207,51 +207,20 @@ class PracticeIn(Record):
     clients: list[ClientIn]
 
 
-def parse_document(document: bytes | str | Mapping[str, object]) -> PracticeIn:
-    """The document's shape and values checked; a newer version is refused before its shape."""
-    data = _parse_json(document) if isinstance(document, bytes | str) else dict(document)
-    _check_header(data)
-    try:
-        text = json.dumps(data)  # strict pydantic reads dates and ids from JSON text only
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidInput.one("document", NOT_JSON.format(error=exc)) from None
-    try:
-        return PracticeIn.model_validate_json(text)
+R = TypeVar("R", bound=Record)
+
+
+def parse_record(model: type[R], text: str, path: str) -> tuple[R | None, list[Problem]]:
+    """One record of the document (or the document's own fields), as JSON text, checked on
+    its own: the record, or the problems, each under its path from the document's root."""
+    try:  # strict pydantic reads dates and ids from JSON text only
+        return model.model_validate_json(text), []
     except ValidationError as exc:
-        raise invalid([(_path(e["loc"]), _message(e)) for e in exc.errors()]) from None
+        return None, [(_path(e["loc"], path), _message(e)) for e in exc.errors()]
 
 
-class _KeyTwice(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _KeyTwice(KEY_TWICE.format(key=key))
-        result[key] = value
-    return result
-
-
-def _parse_json(document: bytes | str) -> dict[str, object]:
-    if isinstance(document, bytes):
-        try:
-            document = document.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput.one("document", NOT_UTF8) from None
-    try:
-        data = json.loads(document, object_pairs_hook=_unique_keys)
-    except _KeyTwice as exc:
-        raise InvalidInput.one("document", str(exc)) from None
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput.one("document", NOT_JSON.format(error=exc)) from None
-    if not isinstance(data, dict):
-        raise InvalidInput.one("document", NOT_AN_OBJECT)
-    return data
-
-
-def _check_header(data: Mapping[str, object]) -> None:
+def check_header(data: Mapping[str, object]) -> None:
+    """A selfmob practice document of a version this selfmob reads: checked before its shape."""
     found = data.get("schema")
     if found != SCHEMA:
         raise InvalidInput.one("schema", NOT_SELFMOB.format(found=found, expected=SCHEMA))
@@ -262,8 +231,7 @@ def _check_header(data: Mapping[str, object]) -> None:
         raise InvalidInput.one("version", NEWER.format(found=version, supported=VERSION))
 
 
-def _path(loc: Sequence[int | str]) -> str:
-    path = ""
+def _path(loc: Sequence[int | str], path: str) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
@@ -309,9 +277,11 @@ def _message(error: ErrorDetails) -> str:
     return template.format(**context) if template else error["msg"]
 
 
-def invalid(problems: Sequence[Problem]) -> InvalidInput:
-    """One error listing the first problems, each under its path."""
+def invalid(problems: Sequence[Problem], total: int | None = None) -> InvalidInput:
+    """One error listing the first problems, each under its path; `total` counts them all
+    when only the first are given."""
     shown = dict(problems[:SHOWN])
-    if len(problems) > SHOWN:
-        shown["__all__"] = MORE.format(count=len(problems) - SHOWN)
+    total = len(problems) if total is None else total
+    if total > SHOWN:
+        shown["__all__"] = MORE.format(count=total - SHOWN)
     return InvalidInput(shown)

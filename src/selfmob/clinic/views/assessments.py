@@ -13,6 +13,7 @@ from selfmob.clinic.diagram import body_svg
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import AssessmentForm, MeasurementRows, add_service_errors
 from selfmob.clinic.services.assessments import assessment_record
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 
 NO_ROWS = "Enter at least one test with a value."
 
@@ -29,13 +30,17 @@ def assessment_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         inputs = [m for row in rows for m in row.inputs()]
         try:
-            assessment = assessment_record(
-                client=client,
-                recorded_by=user,
-                measurements=inputs,
-                today=today,
-                **form.cleaned_data,
-            )
+            with audit_write(
+                via=request, user=user, client=client, kind=Kind.CHANGE, what=What.ASSESSMENT
+            ) as entry:
+                assessment = assessment_record(
+                    client=client,
+                    recorded_by=user,
+                    measurements=inputs,
+                    today=today,
+                    **form.cleaned_data,
+                )
+                entry.record_id = assessment.id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -49,6 +54,7 @@ def assessment_new(request: AuthedRequest, client_id: str) -> HttpResponse:
 @require_GET
 def assessment_detail(request: AuthedRequest, assessment_id: str) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, assessment_id)
+    audit_read(via=request, user=request.user, client=assessment.client, what=What.ASSESSMENT)
     results = selectors.restriction_map(assessment, timezone.localdate())
     context = {
         "assessment": assessment,

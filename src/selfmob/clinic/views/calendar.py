@@ -3,6 +3,7 @@ the public feed itself (the token in the address is the only credential)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.feeds import active_feed, feed_by_token
-from selfmob.clinic.models import Client
+from selfmob.clinic.models import AuditEntry, Client
+from selfmob.clinic.services.audit import Interface, Kind, Origin, What, audit_read, audit_write
 from selfmob.clinic.services.calendar import calendar_feed_create, calendar_feed_revoke
 
 FEED_MAX_AGE = 3600  # seconds a calendar app or proxy may reuse a fetched feed
@@ -39,13 +41,23 @@ def calendar_page(request: AuthedRequest, client_id: str) -> HttpResponse:
         return _page(request, client)
     action = request.POST.get("action")
     if action == "create":
-        _, token = calendar_feed_create(client=client, created_by=request.user)
+        with _audited(request, client, Kind.CHANGE) as entry:
+            feed, token = calendar_feed_create(client=client, created_by=request.user)
+            entry.record_id = feed.id
         return _page(request, client, links=_links(request, token))
     if action == "revoke":
-        calendar_feed_revoke(client=client, now=timezone.now())
+        with _audited(request, client, Kind.DELETE):
+            calendar_feed_revoke(client=client, now=timezone.now())
         messages.success(request, REVOKED)
         return redirect("client_calendar", client_id=client.id)
     return _page(request, client, error=UNKNOWN_ACTION, status=400)
+
+
+def _audited(
+    request: AuthedRequest, client: Client, kind: str
+) -> AbstractContextManager[AuditEntry]:
+    """Making or stopping the client's feed, recorded in its transaction."""
+    return audit_write(via=request, user=request.user, client=client, kind=kind, what=What.CALENDAR)
 
 
 def _page(
@@ -73,6 +85,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = feed_by_token(token)
     if feed is None:
         raise Http404("not found")
+    # Whoever holds the secret address fetches it: recorded under the account that made it.
+    via = Origin.of(request, Interface.FEED)
+    audit_read(via=via, user=feed.created_by, client=feed.client, what=What.CALENDAR)
     body = plan_calendar(
         feed.client,
         today=timezone.localdate(),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from contextlib import AbstractContextManager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +19,8 @@ from selfmob.clinic.access import (
 )
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import NextDayPainForm, SessionForm, add_service_errors
-from selfmob.clinic.models import Client, User
+from selfmob.clinic.models import AuditEntry, Client, User
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.pain import check_during
@@ -37,6 +41,7 @@ def own_record(request: HttpRequest) -> Client:
 @require_GET
 def today(request: AuthedRequest) -> HttpResponse:
     client = own_record(request)
+    audit_read(via=request, user=request.user, client=client, what=What.TODAY)
     day = timezone.localdate()
     blocked = selectors.screening_block(client)
     cards = (
@@ -72,9 +77,10 @@ def next_day_pain(request: AuthedRequest, session_id: str) -> HttpResponse:
     form = NextDayPainForm(request.POST)
     if form.is_valid():
         try:
-            _, guidance = next_day_pain_record(
-                session=session, pain=form.cleaned_data["pain"], today=timezone.localdate()
-            )
+            with _audited(request, session.client, session.id):
+                _, guidance = next_day_pain_record(
+                    session=session, pain=form.cleaned_data["pain"], today=timezone.localdate()
+                )
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -97,16 +103,18 @@ def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            logged = session_log(
-                plan_item=item,
-                idempotency_key=data["key"],
-                performed_on=data["performed_on"],
-                pre=data["pre"],
-                post=data["post"],
-                pain_during=data["pain_during"],
-                instrument=data["instrument"],
-                today=timezone.localdate(),
-            )
+            with _audited(request, item.plan.client) as entry:
+                logged = session_log(
+                    plan_item=item,
+                    idempotency_key=data["key"],
+                    performed_on=data["performed_on"],
+                    pre=data["pre"],
+                    post=data["post"],
+                    pain_during=data["pain_during"],
+                    instrument=data["instrument"],
+                    today=timezone.localdate(),
+                )
+                entry.record_id = logged.session.id
         except InvalidInput as exc:
             add_service_errors(form, exc)
     if logged is None:
@@ -124,7 +132,22 @@ def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
 @require_GET
 def session_detail(request: AuthedRequest, session_id: str) -> HttpResponse:
     session = get_session_for_user(request.user, session_id)
+    audit_read(via=request, user=request.user, client=session.client, what=What.SESSION)
     catalogue = load_catalogue()
     guidance = check_during(catalogue.policy, session.pain_during, session.pain_limit).guidance
     context = {"session": session, "guidance": guidance, "test": catalogue.test(session.test_id)}
     return render(request, "clinic/logged.html", context)
+
+
+def _audited(
+    request: AuthedRequest, client: Client, session_id: uuid.UUID | None = None
+) -> AbstractContextManager[AuditEntry]:
+    """A change to one of the client's sessions, recorded in its transaction."""
+    return audit_write(
+        via=request,
+        user=request.user,
+        client=client,
+        kind=Kind.CHANGE,
+        what=What.SESSION,
+        record_id=session_id,
+    )

@@ -14,6 +14,7 @@ from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClientForm, add_service_errors
 from selfmob.clinic.models import User
 from selfmob.clinic.services.accounts import client_create, invite_create
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 
 
 def coach_of(request: HttpRequest) -> User:
@@ -29,6 +30,7 @@ def coach_of(request: HttpRequest) -> User:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     coach = coach_of(request)
     rows = coach_dashboard(coach, timezone.localdate())
+    audit_read(via=request, user=coach, client=[r.client for r in rows], what=What.CLIENT_LIST)
     return render(request, "clinic/dashboard.html", {"rows": rows})
 
 
@@ -40,7 +42,11 @@ def client_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            client = client_create(coach=coach, **data)
+            with audit_write(
+                via=request, user=coach, client=None, kind=Kind.CHANGE, what=What.CLIENT
+            ) as entry:
+                client = client_create(coach=coach, **data)
+                entry.client_id = client.id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -52,7 +58,9 @@ def client_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def client_detail(request: AuthedRequest, client_id: str) -> HttpResponse:
-    client = get_client_for_user(coach_of(request), client_id)
+    coach = coach_of(request)
+    client = get_client_for_user(coach, client_id)
+    audit_read(via=request, user=coach, client=client, what=What.CLIENT)
     context = {
         "client": client,
         "screening": selectors.latest_screening(client),
@@ -66,9 +74,14 @@ def client_detail(request: AuthedRequest, client_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def client_invite(request: AuthedRequest, client_id: str) -> HttpResponse:
-    client = get_client_for_user(coach_of(request), client_id)
+    coach = coach_of(request)
+    client = get_client_for_user(coach, client_id)
     try:
-        _, token = invite_create(client=client)
+        with audit_write(
+            via=request, user=coach, client=client, kind=Kind.INVITE, what=What.INVITE
+        ) as entry:
+            invite, token = invite_create(client=client)
+            entry.record_id = invite.id
     except InvalidInput as exc:
         context = {"client": client, "error": exc.fields["__all__"]}
         return render(request, "clinic/invite_link.html", context, status=400)

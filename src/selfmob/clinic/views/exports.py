@@ -19,6 +19,7 @@ from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.document import client_document, document_json, practice_document
 from selfmob.clinic.exports.tables import client_csv, practice_csv
 from selfmob.clinic.models import Client
+from selfmob.clinic.services.audit import What, audit_export
 from selfmob.clinic.throttle import limited
 from selfmob.clinic.views.coach import coach_of
 
@@ -47,6 +48,7 @@ def _client_stem(client: Client) -> str:
 def client_json(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     body = document_json(client_document(client))
+    audit_export(via=request, user=request.user, client=client, what=What.JSON)
     return _download(body, JSON, _filename(_client_stem(client), "json"))
 
 
@@ -56,7 +58,9 @@ def client_json(request: AuthedRequest, client_id: str) -> HttpResponse:
 @require_GET
 def client_table(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
-    return _download(client_csv(client), CSV, _filename(_client_stem(client), "csv"))
+    body = client_csv(client)
+    audit_export(via=request, user=request.user, client=client, what=What.CSV)
+    return _download(body, CSV, _filename(_client_stem(client), "csv"))
 
 
 @never_cache
@@ -64,7 +68,9 @@ def client_table(request: AuthedRequest, client_id: str) -> HttpResponse:
 @limited
 @require_GET
 def practice_json(request: AuthedRequest) -> HttpResponse:
-    body = document_json(practice_document(coach_of(request)))
+    coach = coach_of(request)
+    body = document_json(practice_document(coach))
+    audit_export(via=request, user=coach, client=coach.clients.only("id"), what=What.JSON)
     return _download(body, JSON, _filename("practice", "json"))
 
 
@@ -73,4 +79,7 @@ def practice_json(request: AuthedRequest) -> HttpResponse:
 @limited
 @require_GET
 def practice_table(request: AuthedRequest) -> HttpResponse:
-    return _download(practice_csv(coach_of(request)), CSV, _filename("practice", "csv"))
+    coach = coach_of(request)
+    body = practice_csv(coach)
+    audit_export(via=request, user=coach, client=coach.clients.only("id"), what=What.CSV)
+    return _download(body, CSV, _filename("practice", "csv"))

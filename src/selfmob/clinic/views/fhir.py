@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.fhir import client_bundle_json
+from selfmob.clinic.services.audit import What, audit_export
 from selfmob.clinic.throttle import limited
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
@@ -25,7 +26,9 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 def client_fhir(request: AuthedRequest, client_id: str) -> HttpResponse:
     client = get_client_for_user(request.user, client_id)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(client_bundle_json(client, base_url=base_url), content_type=FHIR_JSON)
+    body = client_bundle_json(client, base_url=base_url)
+    audit_export(via=request, user=request.user, client=client, what=What.FHIR)
+    response = HttpResponse(body, content_type=FHIR_JSON)
     stem = slugify(client.name) or "client"
     filename = f"selfmob-{stem}-{timezone.localdate().isoformat()}.fhir.json"
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.exports.pdf import checked_page_size, plan_handout, progress_report
 from selfmob.clinic.models import Client
+from selfmob.clinic.services.audit import audit_export, export_what
 from selfmob.clinic.throttle import limited
 
 Render = Callable[[Client, str, date], bytes]
@@ -52,7 +53,9 @@ def _pdf(request: AuthedRequest, client_id: str, kind: str, render: Render) -> H
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     today = timezone.localdate()
-    response = HttpResponse(render(client, size, today), content_type="application/pdf")
+    body = render(client, size, today)
+    audit_export(via=request, user=request.user, client=client, what=export_what("pdf", kind))
+    response = HttpResponse(body, content_type="application/pdf")
     name = f"selfmob-{kind}-{slugify(client.name) or 'client'}-{today.isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

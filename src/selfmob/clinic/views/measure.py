@@ -18,6 +18,7 @@ from selfmob.clinic.access import AuthedRequest
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Client, Side
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
+from selfmob.clinic.services.audit import Kind, What, audit_write
 from selfmob.clinic.views.client import own_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.measures import fmt
@@ -81,14 +82,18 @@ def _record(request: AuthedRequest, client: Client, test: RomTest, form: Measure
     data = form.cleaned_data
     trials = form.trials()
     row = MeasurementInput(test.id, data["side"], trials, PHONE, SITES.get(test.id, SELF))
-    assessment_record(
-        client=client,
-        recorded_by=request.user,
-        measured_on=data["measured_on"],
-        measured_by=client.name,
-        measurements=[row],
-        today=timezone.localdate(),
-    )
+    with audit_write(
+        via=request, user=request.user, client=client, kind=Kind.CHANGE, what=What.ASSESSMENT
+    ) as entry:
+        assessment = assessment_record(
+            client=client,
+            recorded_by=request.user,
+            measured_on=data["measured_on"],
+            measured_by=client.name,
+            measurements=[row],
+            today=timezone.localdate(),
+        )
+        entry.record_id = assessment.id
     mean = fmt(round(statistics.fmean(trials), 1), test.unit)
     count = f"mean of {len(trials)} trials" if len(trials) > 1 else "one trial"
     messages.success(request, f"Recorded: {test.name}, {data['side']}, {mean} ({count}).")

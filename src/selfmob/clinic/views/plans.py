@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date
 
 from django.contrib import messages
@@ -19,7 +20,8 @@ from selfmob.clinic.forms import (
     PlanItems,
     add_service_errors,
 )
-from selfmob.clinic.models import Client, PlanItem, User
+from selfmob.clinic.models import AuditEntry, Client, PlanItem, User
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.plans import plan_create, plan_item_remove, plan_item_update
 from selfmob.knowledge.catalogue import load_catalogue
 
@@ -31,6 +33,7 @@ NONE_CHOSEN = "Tick at least one technique."
 def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
     client = get_client_for_planning(user, client_id)
+    audit_read(via=request, user=user, client=client, what=What.PLAN)  # the suggestions
     today = timezone.localdate()
     data = request.POST or None
     form = PlanForm(data, initial={"starts_on": today})
@@ -38,7 +41,13 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and items.is_valid():
         chosen = [i for i in (row.item() for row in items) if i is not None]
         try:
-            plan_create(client=client, created_by=user, items=chosen, **form.cleaned_data)
+            with audit_write(
+                via=request, user=user, client=client, kind=Kind.CHANGE, what=What.PLAN
+            ) as entry:
+                plan = plan_create(
+                    client=client, created_by=user, items=chosen, **form.cleaned_data
+                )
+                entry.record_id = plan.id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -74,6 +83,7 @@ def _suggested(client: Client, today: date) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def item_edit(request: AuthedRequest, item_id: str) -> HttpResponse:
     item = get_plan_item_for_planning(request.user, item_id)
+    audit_read(via=request, user=request.user, client=item.plan.client, what=What.PLAN_ITEM)
     initial = {
         "every_days": item.every_days,
         "weekdays": item.weekdays,
@@ -83,7 +93,8 @@ def item_edit(request: AuthedRequest, item_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in DOSE_FIELDS}
         try:
-            plan_item_update(item=item, dose=form.dose(), **data)
+            with _audited(request, item, Kind.CHANGE):
+                plan_item_update(item=item, dose=form.dose(), **data)
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -98,7 +109,8 @@ def item_edit(request: AuthedRequest, item_id: str) -> HttpResponse:
 @require_POST
 def item_remove(request: AuthedRequest, item_id: str) -> HttpResponse:
     item = get_plan_item_for_planning(request.user, item_id)
-    plan_item_remove(item=item, now=timezone.now())
+    with _audited(request, item, Kind.DELETE):
+        plan_item_remove(item=item, now=timezone.now())
     messages.success(request, "Removed from the plan; its logged sessions stay in the history.")
     return _back(item)
 
@@ -108,3 +120,17 @@ def _back(item: PlanItem) -> HttpResponse:
     if item.plan.client.coach_id is None:
         return redirect("today")
     return redirect("client", client_id=item.plan.client_id)
+
+
+def _audited(
+    request: AuthedRequest, item: PlanItem, kind: str
+) -> AbstractContextManager[AuditEntry]:
+    """A change to a plan item, recorded in its transaction."""
+    return audit_write(
+        via=request,
+        user=request.user,
+        client=item.plan.client,
+        kind=kind,
+        what=What.PLAN_ITEM,
+        record_id=item.id,
+    )

@@ -10,6 +10,7 @@ from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
 from selfmob.clinic.models import Screening, User
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.views.coach import coach_of
 from selfmob.knowledge.catalogue import load_catalogue
@@ -26,7 +27,13 @@ def screening(request: AuthedRequest, client_id: str) -> HttpResponse:
     form = ScreeningForm(request.POST or None, questions=asked)
     if request.method == "POST" and form.is_valid():
         try:
-            screening_record(client=client, answers=form.answers(), neck=neck, recorded_by=user)
+            with audit_write(
+                via=request, user=user, client=client, kind=Kind.CHANGE, what=What.SCREENING
+            ) as entry:
+                made = screening_record(
+                    client=client, answers=form.answers(), neck=neck, recorded_by=user
+                )
+                entry.record_id = made.id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -43,6 +50,7 @@ def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
     latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
     if latest is None:
         raise Http404("not found")
+    audit_read(via=request, user=user, client=client, what=What.SCREENING)
     context = {
         "client": client,
         "screening": latest,
@@ -61,7 +69,11 @@ def clearance(request: AuthedRequest, client_id: str) -> HttpResponse:
     form = ClearanceForm(request.POST)
     if latest is not None and latest.verdict == Screening.Verdict.REFER and form.is_valid():
         try:
-            clearance_record(screening=latest, cleared_by=coach, note=form.cleaned_data["note"])
+            with audit_write(
+                via=request, user=coach, client=client, kind=Kind.CLEAR, what=What.CLEARANCE
+            ) as entry:
+                note = form.cleaned_data["note"]
+                entry.record_id = clearance_record(screening=latest, cleared_by=coach, note=note).id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:

@@ -39,6 +39,7 @@ from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Assessment, Client, Screening, User
 from selfmob.clinic.services.accounts import client_create, invite_create
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
+from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.jsonable import assessment_json
@@ -63,25 +64,38 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @paginated
 def clients(request: HttpRequest) -> QuerySet[Client]:
     """A coach's clients, or one's own record for a client or solo user."""
-    return clients_for_user(user_of(request)).order_by("name", "id")
+    user = user_of(request)
+    found = clients_for_user(user)
+    audit_read(via=request, user=user, client=found.only("id"), what=What.CLIENT_LIST)
+    return found.order_by("name", "id")
 
 
 @router.post("/clients", response={201: ClientOut, **WRITE})
 def client_new(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     coach = coach_of(request)
-    return Status(201, client_create(coach=coach, **payload.model_dump()))
+    with audit_write(
+        via=request, user=coach, client=None, kind=Kind.CHANGE, what=What.CLIENT
+    ) as entry:
+        made = client_create(coach=coach, **payload.model_dump())
+        entry.client_id = made.id
+    return Status(201, made)
 
 
 @router.get("/clients/{uuid:client_id}", response={200: ClientOut, **ONE})
 def client(request: HttpRequest, client_id: UUID) -> Client:
-    return get_client_for_user(user_of(request), client_id)
+    return client_read(request, client_id, What.CLIENT)
 
 
 @router.post("/clients/{uuid:client_id}/invite", response={201: InviteOut, **WRITE})
 def client_invite(request: HttpRequest, client_id: UUID) -> Status[dict[str, Any]]:
     """A single-use link for the client to set a password; shown once."""
-    found = get_client_for_user(coach_of(request), client_id)
-    invite, token = invite_create(client=found)
+    coach = coach_of(request)
+    found = get_client_for_user(coach, client_id)
+    with audit_write(
+        via=request, user=coach, client=found, kind=Kind.INVITE, what=What.INVITE
+    ) as entry:
+        invite, token = invite_create(client=found)
+        entry.record_id = invite.id
     url = request.build_absolute_uri(reverse("invite", args=[token]))
     return Status(201, {"url": url, "expires_at": invite.expires_at})
 
@@ -89,7 +103,7 @@ def client_invite(request: HttpRequest, client_id: UUID) -> Status[dict[str, Any
 @router.get("/clients/{uuid:client_id}/screenings", response={200: list[ScreeningOut], **LIST})
 @paginated
 def screenings(request: HttpRequest, client_id: UUID) -> QuerySet[Screening]:
-    found = get_client_for_user(user_of(request), client_id)
+    found = client_read(request, client_id, What.SCREENING)
     return found.screenings.select_related("clearance").order_by("-created_at", "id")
 
 
@@ -99,9 +113,13 @@ def screening_new(request: HttpRequest, client_id: UUID, payload: ScreeningIn) -
     new plans and session logging until the coach records a clearance."""
     user = user_of(request)
     found = get_client_for_user(user, client_id)
-    screening = screening_record(
-        client=found, answers=payload.answers, neck=payload.neck, recorded_by=user
-    )
+    with audit_write(
+        via=request, user=user, client=found, kind=Kind.CHANGE, what=What.SCREENING
+    ) as entry:
+        screening = screening_record(
+            client=found, answers=payload.answers, neck=payload.neck, recorded_by=user
+        )
+        entry.record_id = screening.id
     return Status(201, screening)
 
 
@@ -113,14 +131,19 @@ def clearance(request: HttpRequest, client_id: UUID, payload: ClearanceIn) -> St
     pending = selectors.uncleared_refer(found)
     if pending is None:
         raise InvalidInput.one("__all__", "no red-flag screen is waiting for a clearance")
-    clearance_record(screening=pending, cleared_by=coach, note=payload.note)
+    with audit_write(
+        via=request, user=coach, client=found, kind=Kind.CLEAR, what=What.CLEARANCE
+    ) as entry:
+        entry.record_id = clearance_record(
+            screening=pending, cleared_by=coach, note=payload.note
+        ).id
     return Status(201, Screening.objects.select_related("clearance").get(id=pending.id))
 
 
 @router.get("/clients/{uuid:client_id}/assessments", response={200: list[AssessmentOut], **LIST})
 @paginated
 def assessments(request: HttpRequest, client_id: UUID) -> QuerySet[Assessment]:
-    found = get_client_for_user(user_of(request), client_id)
+    found = client_read(request, client_id, What.ASSESSMENT)
     return found.assessments.prefetch_related("measurements").order_by("-measured_on", "id")
 
 
@@ -130,20 +153,35 @@ def assessment_new(
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     found = get_client_for_user(user, client_id)
-    assessment = assessment_record(
-        client=found,
-        recorded_by=user,
-        measured_on=payload.measured_on,
-        measured_by=payload.measured_by,
-        measurements=[MeasurementInput(**m.model_dump()) for m in payload.measurements],
-        today=timezone.localdate(),
-    )
+    with audit_write(
+        via=request, user=user, client=found, kind=Kind.CHANGE, what=What.ASSESSMENT
+    ) as entry:
+        assessment = assessment_record(
+            client=found,
+            recorded_by=user,
+            measured_on=payload.measured_on,
+            measured_by=payload.measured_by,
+            measurements=[MeasurementInput(**m.model_dump()) for m in payload.measurements],
+            today=timezone.localdate(),
+        )
+        entry.record_id = assessment.id
     return Status(201, _detail(assessment))
 
 
 @router.get("/assessments/{uuid:assessment_id}", response={200: AssessmentDetailOut, **ONE})
 def assessment(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
-    return _detail(get_assessment_for_user(user_of(request), assessment_id))
+    user = user_of(request)
+    found = get_assessment_for_user(user, assessment_id)
+    audit_read(via=request, user=user, client=found.client, what=What.ASSESSMENT)
+    return _detail(found)
+
+
+def client_read(request: HttpRequest, client_id: UUID, what: str) -> Client:
+    """The client, for the caller who may read them (else 404), with the read recorded."""
+    user = user_of(request)
+    found = get_client_for_user(user, client_id)
+    audit_read(via=request, user=user, client=found, what=what)
+    return found
 
 
 def _detail(assessment: Assessment) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from ninja.errors import HttpError
 
 from selfmob.clinic.access import get_client_for_user
 from selfmob.clinic.api.auth import user_of
-from selfmob.clinic.api.routes.clients import coach_of
+from selfmob.clinic.api.routes.clients import client_read, coach_of
 from selfmob.clinic.api.schemas import ONE, errors
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.exports.formats import CONTENT_TYPES, Options, render_client
 from selfmob.clinic.progress import Series, client_progress
+from selfmob.clinic.services.audit import What, audit_export, audit_read, export_what
 from selfmob.clinic.throttle import TOO_MANY, allowed
 from selfmob.knowledge.jsonable import plain
 
@@ -41,7 +42,7 @@ def progress(request: HttpRequest, client_id: UUID) -> dict[str, Any]:
     """Adherence over the last 14 days and, per test and side: every pre/post pair, the
     baseline, MDC and threshold, weekly means, carry-over (latest pre against baseline) and
     pain over time."""
-    found = get_client_for_user(user_of(request), client_id)
+    found = client_read(request, client_id, What.PROGRESS)
     summary = client_progress(found, timezone.localdate())
     adherence = summary.adherence
     return {
@@ -74,7 +75,9 @@ def _series(series: Series) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> list[dict[str, Any]]:
     """Every client of the coach with adherence, last session, latest change against the
     baseline and flags, most urgent first."""
-    rows = coach_dashboard(coach_of(request), timezone.localdate())
+    coach = coach_of(request)
+    rows = coach_dashboard(coach, timezone.localdate())
+    audit_read(via=request, user=coach, client=[r.client for r in rows], what=What.CLIENT_LIST)
     return [
         plain(row) | {"adherence": plain(row.adherence) | {"ratio": row.adherence.ratio}}
         for row in rows
@@ -107,6 +110,7 @@ def export(
         page=page,
     )
     rendered = render_client(found, format, options)
+    audit_export(via=request, user=user, client=found, what=export_what(format, pdf))
     response = HttpResponse(rendered.body, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response

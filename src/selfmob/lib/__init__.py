@@ -1,0 +1,1 @@
+"""Small helpers that import nothing of Django, usable from anywhere below the interfaces."""
