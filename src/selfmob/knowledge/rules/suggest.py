@@ -143,7 +143,8 @@ def frequency_for(catalogue: Catalogue, technique: Technique) -> Frequency:
     per_week_max = max(per_week_min, technique.dose.per_week_max)
     text = (
         f"{_times(per_week_min, per_week_max)} a week, ideally every {policy.every_days_min}–"
-        f"{policy.every_days_max} days: the gain from one session fades after about two days."
+        f"{policy.every_days_max} days: one session's gain was still there two days later, "
+        "when the studies stopped measuring."
     )
     return Frequency(
         policy.every_days_min,
