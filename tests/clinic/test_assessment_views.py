@@ -4,7 +4,10 @@ import pytest
 from django.urls import reverse
 
 from selfmob.clinic.models import Assessment
+from selfmob.clinic.services.screening import screening_record
+from selfmob.knowledge.catalogue import load_catalogue
 from tests.support.factories import assessment_form
+from tests.support.knowledge import all_no
 from tests.support.personas import ANON, Personas, as_
 
 
@@ -68,3 +71,32 @@ def test_without_a_screen_the_map_shows_no_suggestions(people: Personas) -> None
     page = http.get(response["Location"]).content.decode()
     assert "screen the client for red flags" in page
     assert "Banded ankle mobilization" not in page
+
+
+def map_after_saving(people: Personas, **row: str) -> str:
+    """The coach saves a one-row assessment and opens the restriction map it leads to."""
+    http = as_(people, "owner")
+    saved = http.post(reverse("assessment_new", args=[people.client.id]), assessment_form(**row))
+    return http.get(saved["Location"]).content.decode()
+
+
+def test_a_severe_loss_shows_a_referral_and_no_technique(screened: Personas) -> None:
+    html = map_after_saving(screened, left_1="1", left_2="1", right_1="10.5")
+    assert 'data-referral="wblt-distance"' in html
+    assert "a loss this large should be examined" in html
+    assert "Banded ankle mobilization" not in html
+
+
+def test_a_caution_answer_leaves_techniques_out_and_says_why(people: Personas) -> None:
+    answers = all_no() | {"recent-sprain": True}
+    screening_record(client=people.client, answers=answers, neck=False, recorded_by=people.coach)
+    html = map_after_saving(people, left_1="4", left_2="4", right_1="10.5")
+    assert 'data-left-out="ankle-banded-posterior-glide"' in html
+    assert load_catalogue().questions["recent-sprain"].advice in html.replace("&#x27;", "'")
+    assert '<div class="card"><strong>Banded ankle mobilization' not in html
+
+
+def test_a_borderline_side_is_marked_for_a_retest(screened: Personas) -> None:
+    html = map_after_saving(screened, left_1="6", left_2="6", right_1="7")
+    assert "borderline" in html
+    assert "cannot be told apart from measurement error" in html

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.models import PlanItem
-from selfmob.clinic.selectors import due_items
+from selfmob.clinic.selectors import client_person, due_items, screen_for_assessment
 from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.plans import ItemInput, plan_create
-from selfmob.clinic.services.screening import screening_record
+from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.services.sessions import session_log
 from tests.support.knowledge import all_no
 from tests.support.personas import TODAY, Personas
@@ -86,3 +86,43 @@ def test_dashboard_queries_do_not_grow_with_clients(people: Personas) -> None:
         rows = coach_dashboard(people.coach, TODAY)
     assert len(rows) == 7
     assert len(many) == len(few) <= 6
+
+
+def test_the_core_gets_the_screen_in_force(people: Personas) -> None:
+    client, coach = people.client, people.coach
+    assert screen_for_assessment(client) is None
+    refer = screening_record(
+        client=client,
+        answers=all_no() | {"fever-hot-joint": True, "loose-joints": True},
+        neck=False,
+        recorded_by=coach,
+    )
+    later = screening_record(client=client, answers=all_no(), neck=False, recorded_by=coach)
+    held = screen_for_assessment(client)
+    assert held is not None and held.verdict == "refer", "an uncleared refer holds"
+    clearance_record(
+        screening=refer, cleared_by=coach, note="Seen by Dr Lee, GP: no infection, may go on."
+    )
+    cleared = screen_for_assessment(client)
+    assert cleared is not None and cleared.verdict == "clear", "the later screen now counts"
+    assert later.verdict == "clear"
+    screening_record(
+        client=client,
+        answers=all_no() | {"fever-hot-joint": True, "loose-joints": True},
+        neck=False,
+        recorded_by=coach,
+    )
+    clearance_record(
+        screening=client.screenings.latest("created_at"),
+        cleared_by=coach,
+        note="Seen by Dr Lee, GP: fever gone, may go on.",
+    )
+    kept = screen_for_assessment(client)
+    assert kept is not None
+    assert (kept.verdict, kept.neck) == ("caution", False)
+    assert kept.cautions == ["loose-joints"], "a clearance keeps the caution codes"
+
+
+def test_a_birth_year_gives_the_younger_possible_age(people: Personas) -> None:
+    people.client.birth_year = TODAY.year - 16
+    assert client_person(people.client, TODAY).age == 15

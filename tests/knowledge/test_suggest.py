@@ -5,6 +5,7 @@ import pytest
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.assess import BLOCKED, NOT_SCREENED, assess
+from selfmob.knowledge.rules.screen import screen
 from selfmob.knowledge.rules.suggest import EVIDENCE_ORDER, dose_text, suggest
 from selfmob.knowledge.schema import Dose, SchemaError, validate
 from tests.support.knowledge import all_no
@@ -12,21 +13,17 @@ from tests.support.knowledge import all_no
 CATALOGUE = load_catalogue()
 
 
-def ankle(side: str | None = "right") -> list[object]:
-    return suggest(  # type: ignore[return-value]
-        CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side=side, why=["why"]
-    )
-
-
 def test_suggestions_are_ranked_by_evidence_first() -> None:
-    found = suggest(CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[])
+    found = suggest(
+        CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[]
+    ).suggestions
     levels = [EVIDENCE_ORDER.index(CATALOGUE.technique(s.technique).evidence_level) for s in found]
     assert levels == sorted(levels)
     assert [s.rank for s in found] == list(range(1, len(found) + 1))
 
 
 def test_within_equal_evidence_a_specific_glide_comes_first() -> None:
-    found = suggest(CATALOGUE, joint_id="hip", motion_id="flexion", side="left", why=[])
+    found = suggest(CATALOGUE, joint_id="hip", motion_id="flexion", side="left", why=[]).suggestions
     by_level: dict[str, list[str]] = {}
     for s in found:
         by_level.setdefault(CATALOGUE.technique(s.technique).evidence_level, []).append(s.glide)
@@ -38,7 +35,7 @@ def test_within_equal_evidence_a_specific_glide_comes_first() -> None:
 def test_each_suggestion_explains_the_glide_and_cites_sources() -> None:
     found = suggest(
         CATALOGUE, joint_id="radiocarpal", motion_id="extension", side="left", why=["restricted"]
-    )
+    ).suggestions
     volar = next(s for s in found if s.technique == "wrist-hand-volar-glide")
     assert volar.reasons[0] == "restricted"
     assert "convex" in volar.reasons[1] and "volar glide" in volar.reasons[1]
@@ -46,10 +43,12 @@ def test_each_suggestion_explains_the_glide_and_cites_sources() -> None:
 
 
 def test_frequency_is_every_one_to_two_days_citing_carry_over() -> None:
-    s = suggest(CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[])[0]
+    s = suggest(
+        CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[]
+    ).suggestions[0]
     assert (s.frequency.every_days_min, s.frequency.every_days_max) == (1, 2)
     assert s.frequency.per_week_min >= 2
-    assert {"alkhawajah2019", "marron-gomez2015"} <= set(s.frequency.sources)
+    assert {"alkhawajah2019", "marron-gomez2015", "cruz-diaz2020"} <= set(s.frequency.sources)
 
 
 def test_suggestions_carry_the_pain_rule() -> None:
@@ -60,7 +59,7 @@ def test_suggestions_carry_the_pain_rule() -> None:
         side="left",
         why=[],
         pain_limit=1,
-    )[0]
+    ).suggestions[0]
     assert s.pain_rule.limit == 1
     assert s.pain_rule.next_day_rise == 2
 
@@ -102,30 +101,33 @@ def test_a_dose_missing_its_style_fields_is_refused() -> None:
 
 
 def test_assess_suggests_only_for_restricted_sides() -> None:
-    result = assess(CATALOGUE, "wrist-extension", left=20, right=75)
+    result = assess(CATALOGUE, "wrist-extension", left=45, right=75)
     assert result.sides["left"].status == "restricted"
     assert {s.side for s in result.suggestions} == {"left"}
-    assert result.notes == [NOT_SCREENED]
+    assert result.notes[-1] == NOT_SCREENED
 
 
 def test_assess_blocks_on_refer_and_keeps_the_measurements() -> None:
     answers = all_no() | {"nerve-symptoms": True}
-    result = assess(CATALOGUE, "wrist-extension", left=20, answers=answers)
+    result = assess(CATALOGUE, "wrist-extension", left=45, screen=screen(CATALOGUE, answers))
     assert result.suggestions == []
-    assert result.notes == [BLOCKED]
+    assert result.notes[-1] == BLOCKED
+    assert result.referral.needed
     assert result.sides["left"].status == "restricted"
 
 
 def test_assess_goes_ahead_with_caution() -> None:
     answers = all_no() | {"pregnancy": True}
-    result = assess(CATALOGUE, "wrist-extension", left=20, answers=answers)
+    result = assess(CATALOGUE, "wrist-extension", left=45, screen=screen(CATALOGUE, answers))
     assert result.screen is not None and result.screen.verdict == "caution"
     assert result.suggestions
 
 
 def test_the_frequency_follows_the_technique_schedule() -> None:
     peanut = CATALOGUE.technique("thoracic-peanut-mobilization")
-    found = suggest(CATALOGUE, joint_id="thoracic", motion_id="extension", side=None, why=[])
+    found = suggest(
+        CATALOGUE, joint_id="thoracic", motion_id="extension", side=None, why=[]
+    ).suggestions
     s = next(x for x in found if x.technique == peanut.id)
     low = max(peanut.dose.per_week_min, CATALOGUE.policy.frequency.per_week_min)
     assert s.frequency.per_week_min == low
@@ -133,8 +135,11 @@ def test_the_frequency_follows_the_technique_schedule() -> None:
 
 
 def test_suggestions_carry_contraindications() -> None:
-    s = suggest(CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[])[0]
+    s = suggest(
+        CATALOGUE, joint_id="talocrural", motion_id="dorsiflexion", side="left", why=[]
+    ).suggestions[0]
     assert s.contraindications == CATALOGUE.technique(s.technique).contraindications
+    assert s.precautions == list(CATALOGUE.technique(s.technique).precautions)
 
 
 def test_an_invalid_pain_limit_is_refused_even_when_nothing_is_restricted() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
-from selfmob.knowledge.schema import RomTest, validate
+from selfmob.knowledge.schema import LimitPolicy, RomTest, validate
 
 SOURCE = {"source": "powden2015", "grade": "V"}
 
@@ -42,3 +42,31 @@ def rom_test(**overrides: Any) -> RomTest:
 
 def norm(mean: float, **stratum: Any) -> dict[str, Any]:
     return {"mean": mean, "stratum": stratum, "mode": "active", "method": "tape", **SOURCE}
+
+
+def limits(**overrides: Any) -> LimitPolicy:
+    """A limit policy with round numbers (5th percentile, adults 18-64, children under 16,
+    severe under half the mean, assumed SD 15% of the mean), so rule tests know each figure."""
+    data: dict[str, Any] = {
+        "percentile": 5,
+        "percentile_source": "selfmob-defaults",
+        "percentile_grade": "M",
+        "assumed_cv": 0.15,
+        "adult_ages_min": 18,
+        "adult_ages_max": 64,
+        "adult_ages_source": "soucie2011",
+        "adult_ages_grade": "M",
+        "child_age": 16,
+        "child_source": "peck2017-scfe",
+        "child_grade": "V",
+        "severe_fraction": 0.5,
+        "severe_source": "selfmob-defaults",
+        "severe_grade": "M",
+        "severe_sds": 3,
+        "asymmetry_mdcs": 2,
+        "side_correlation": 0.8,
+        "source": "selfmob-defaults",
+        "grade": "M",
+    }
+    data.update(overrides)
+    return validate(LimitPolicy, data)

@@ -16,7 +16,7 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import Person
-from selfmob.knowledge.rules.screen import questions, screen
+from selfmob.knowledge.rules.screen import questions, screen, screen_for_test
 from selfmob.knowledge.schema import as_dict
 
 BAD_FILE = "cannot read answers file {path}: {problem}"
@@ -67,6 +67,11 @@ def register(commands: Any) -> None:
     p.add_argument("--age", type=number, help="age in years (selects the norm stratum)")
     p.add_argument("--sex", choices=("f", "m"), help="sex (selects the norm stratum)")
     p.add_argument("--cutoff", type=number, help="override the restriction cut-off")
+    p.add_argument(
+        "--percentile",
+        type=number,
+        help="percentile of healthy people that sets the limit of normal (default: the policy's 5)",
+    )
     p.add_argument("--mdc", type=number, help="override the test's MDC")
     p.add_argument("--pain-limit", type=whole, help="pain limit during the technique (0-3)")
     p.add_argument("--answers", type=Path, help="red-flag answers file (JSON)")
@@ -161,7 +166,10 @@ def run_assess(args: argparse.Namespace) -> int:
         person=Person(age=args.age, sex=args.sex),
         cutoff=args.cutoff,
         mdc=args.mdc,
-        answers=read_answers(args.answers) if args.answers else None,
+        percentile=args.percentile,
+        screen=screen_for_test(
+            catalogue, args.test, read_answers(args.answers) if args.answers else None
+        ),
         pain_limit=args.pain_limit,
     )
     if args.json:

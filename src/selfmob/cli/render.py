@@ -84,9 +84,14 @@ def assessment_text(result: Assessment) -> str:
         lines += [wrap(reason, "      ") for reason in side.reasons]
     if result.asymmetry:
         lines += ["", wrap(result.asymmetry.reasons[0], "")]
+    lines += [wrap(finding, "") for finding in result.findings]
     if result.screen:
         lines += ["", f"Screen: {result.screen.verdict}"]
         lines += [wrap(reason) for reason in result.screen.reasons]
+    if result.referral.needed:
+        lines += ["", "Referral: see a doctor or physiotherapist first."]
+        lines += [wrap(reason) for reason in result.referral.reasons]
+    lines += [wrap(item.reason, "") for item in result.left_out]
     lines += [wrap(note, "") for note in result.notes]
     if result.suggestions:
         lines += ["", "Suggested self-mobilizations:"]

@@ -10,6 +10,7 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import Person
+from selfmob.knowledge.rules.screen import questions, screen_for_test
 
 TEST = "wblt-distance"
 LEFT, RIGHT = 11.5, 7.0
@@ -23,9 +24,14 @@ def register(commands: Any) -> None:
 
 def run_tour(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
-    answers = {q.id: False for q in catalogue.questions.values() if q.group == "general"}
+    answers: dict[str, object] = {q.id: False for q in questions(catalogue)}
     result = assess(
-        catalogue, TEST, left=LEFT, right=RIGHT, person=Person(age=34, sex="f"), answers=answers
+        catalogue,
+        TEST,
+        left=LEFT,
+        right=RIGHT,
+        person=Person(age=34, sex="f"),
+        screen=screen_for_test(catalogue, TEST, answers),
     )
     _step(1, "Screen for red flags", "selfmob screen --list; selfmob screen --answers FILE")
     print(render.wrap(f"All {len(answers)} general questions answered no: the screen is clear."))

@@ -32,7 +32,8 @@ OUTLINE = (
 )
 STYLE = (
     "<style>.body{fill:#eef1f5;stroke:#8a94a3}.limb{stroke:#8a94a3;stroke-width:10;"
-    "stroke-linecap:round;fill:none}.restricted{fill:#9a3412}.within_normal{fill:#fff;"
+    "stroke-linecap:round;fill:none}.restricted{fill:#9a3412}.borderline{fill:#fff;"
+    "stroke:#b45309;stroke-width:3}.borderline+text{fill:#b45309}.within_normal{fill:#fff;"
     "stroke:#166534;stroke-width:3}.no_norm{fill:#fff;stroke:#5a6473;stroke-width:2;"
     "stroke-dasharray:3 2}text{font:bold 11px sans-serif;fill:#fff}</style>"
 )
@@ -63,7 +64,8 @@ def _marker(mark: Mark) -> str:
     points = POINTS[mark.region]
     x, y = points.get(mark.side) or points.get("") or next(iter(points.values()))
     title = escape(f"{mark.label}: {mark.status.replace('_', ' ')}")
-    bang = f'<text x="{x - 2}" y="{y + 4}">!</text>' if mark.status == "restricted" else ""
+    sign = {"restricted": "!", "borderline": "?"}.get(mark.status, "")
+    bang = f'<text x="{x - 3}" y="{y + 4}">{sign}</text>' if sign else ""
     return (
         f'<g><title>{title}</title><circle cx="{x}" cy="{y}" r="8" class="{mark.status}"/>'
         f"{bang}</g>"

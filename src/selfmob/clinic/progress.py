@@ -74,7 +74,7 @@ def _series(
     test = load_catalogue().test(test_id)
     start = baseline.value if baseline else sessions[0].pre
     source = f"assessment of {baseline.assessment.measured_on}" if baseline else "first pre-test"
-    limit = threshold(test, client_person(client, today))
+    limit = threshold(test, client_person(client, today), load_catalogue().policy.limits)
     return Series(
         test=test,
         side=side,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Literal
 
 from selfmob.clinic import errors
 from selfmob.clinic.diagram import Mark
@@ -14,7 +15,7 @@ from selfmob.knowledge.rules.assess import assess as knowledge_assess
 from selfmob.knowledge.rules.flags import SessionFacts
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.schedule import Schedule
-from selfmob.knowledge.rules.screen import ScreenResult, screen
+from selfmob.knowledge.rules.screen import ScreenResult, stored_screen
 from selfmob.knowledge.schema import RomTest, Technique
 
 
@@ -115,12 +116,38 @@ def facts_of(s: Session) -> SessionFacts:
 
 def screening_summary(screening: Screening) -> ScreenResult:
     """The verdict of a stored screening, with its reasons, as the knowledge core words it."""
-    return screen(load_catalogue(), screening.answers, neck=screening.neck)
+    return stored_screen(load_catalogue(), screening.answers, neck=screening.neck)
 
 
 def client_person(client: Client, today: date) -> Person:
-    age = today.year - client.birth_year if client.birth_year else None
+    """Only the birth year is known, so the age is the younger of the two it may be: the
+    child rule never misses a 15-year-old born late in the year."""
+    age = max(today.year - client.birth_year - 1, 0) if client.birth_year else None
     return Person(age=age, sex=client.sex or None)
+
+
+CLEARED = (
+    "A professional saw the client after a screen that said to refer; neck techniques stay "
+    "withheld until a screen without a refer answer is on record."
+)
+
+
+def screen_for_assessment(client: Client) -> ScreenResult | None:
+    """The screen result the knowledge core judges with: an uncleared `refer` holds; a
+    cleared one keeps its caution codes but no longer blocks (and asks no neck questions);
+    otherwise the latest screen. None when the client was never screened."""
+    catalogue = load_catalogue()
+    pending = uncleared_refer(client)
+    if pending is not None:
+        return stored_screen(catalogue, pending.answers, neck=pending.neck)
+    latest = latest_screening(client)
+    if latest is None:
+        return None
+    result = stored_screen(catalogue, latest.answers, neck=latest.neck)
+    if result.verdict != "refer":
+        return result
+    verdict: Literal["caution", "clear"] = "caution" if result.cautions else "clear"
+    return replace(result, verdict=verdict, urgent=False, neck=False, reasons=[CLEARED])
 
 
 def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssessment]:
@@ -130,9 +157,8 @@ def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssess
     screen without a `refer` answer is on record: the conservative reading."""
     client = assessment.client
     person = client_person(client, today)
-    latest = latest_screening(client)
-    answers = latest.answers if latest and latest.verdict != Screening.Verdict.REFER else None
     catalogue = load_catalogue()
+    result = screen_for_assessment(client)
     values: dict[str, dict[str, float]] = {}
     for m in assessment.measurements.all():
         values.setdefault(m.test_id, {})[m.side] = m.value
@@ -143,7 +169,7 @@ def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssess
             left=sides.get("left"),
             right=sides.get("right"),
             person=person,
-            answers=answers,
+            screen=result,
         )
         for test_id, sides in values.items()
     ]

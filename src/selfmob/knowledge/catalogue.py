@@ -36,7 +36,7 @@ REFERENCE_KEYS = frozenset(
     {"source", "evidence", "references", "carry_over", "next_day_source"},
 )
 # Keys whose numbers are not clinical claims and so need no source of their own.
-UNSOURCED_NUMBER_KEYS = frozenset({"age_min", "age_max"})
+UNSOURCED_NUMBER_KEYS = frozenset({"age_min", "age_max", "n"})
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,7 @@ def _check_numbers_are_sourced(node: object, *, where: str, path: str = "") -> N
         and not isinstance(value, bool)
         and key not in UNSOURCED_NUMBER_KEYS
     ]
+    numbers = [key for key in numbers if f"{key}_source" not in node]
     if numbers and "source" not in node:
         raise CatalogueError(f"{where}: {path or 'top level'} has {numbers} but no source")
     for key, value in node.items():
@@ -156,7 +157,7 @@ def _reference_ids(node: object) -> Iterator[tuple[str, str]]:
             yield from _reference_ids(item)
     elif isinstance(node, dict):
         for key, value in node.items():
-            if key in REFERENCE_KEYS:
+            if key in REFERENCE_KEYS or key.endswith("_source"):
                 values = value if isinstance(value, list) else [value]
                 yield from ((key, str(v)) for v in values)
             else:
@@ -179,6 +180,24 @@ def _check_cross_references(catalogue: Catalogue, raw: dict[str, Any]) -> None:
         _check_motion(catalogue, test.joint, test.motion, where=f"test {test.id}")
     for technique in catalogue.techniques.values():
         _check_technique(catalogue, technique)
+        _check_codes(catalogue, technique)
+    for question in catalogue.questions.values():
+        unknown = [q for q in question.replaced_by if q not in catalogue.questions]
+        if unknown:
+            raise CatalogueError(f"question {question.id}: replaced_by names unknown {unknown}")
+
+
+def _check_codes(catalogue: Catalogue, technique: Technique) -> None:
+    """`avoid_if` and `caution_if` name live caution questions, never a refer question
+    (a refer already stops everything) nor a retired one (it is no longer asked)."""
+    for key in ("avoid_if", "caution_if"):
+        for code in getattr(technique, key):
+            question = catalogue.questions.get(code)
+            if question is None or question.retired or question.if_yes != "caution":
+                raise CatalogueError(
+                    f"technique {technique.id}: {key} must name live caution questions, "
+                    f"not {code!r}"
+                )
 
 
 def _check_motion(catalogue: Catalogue, joint_id: str, motion_id: str, *, where: str) -> None:

@@ -18,6 +18,7 @@ BAD_ANSWER = "answer to {id!r} must be true or false, got {value!r}"
 MISSING_ANSWERS = "the screen is incomplete; answer these questions too: {ids}"
 BAD_PAIN = "pain must be a whole number from 0 to 10, got {value!r}"
 BAD_PAIN_LIMIT = "the pain limit must be a whole number from {low} to {high}, got {value!r}"
+BAD_PERCENTILE = "the percentile must be a number above 0 and below 50, got {value!r}"
 BAD_MDC = "the MDC override must be a positive finite number, got {value!r}"
 
 

@@ -39,6 +39,7 @@ def assessment_json(catalogue: Catalogue, result: Assessment) -> dict[str, Any]:
         cited += suggestion.sources
     if result.screen:
         cited += result.screen.sources
+    cited += result.referral.sources
     return {
         "test": test.id,
         "name": test.name,
@@ -48,7 +49,10 @@ def assessment_json(catalogue: Catalogue, result: Assessment) -> dict[str, Any]:
         "sides": sides,
         "asymmetry": plain(result.asymmetry),
         "screen": plain(result.screen),
+        "referral": plain(result.referral),
         "suggestions": plain(result.suggestions),
+        "left_out": plain(result.left_out),
+        "findings": result.findings,
         "notes": result.notes,
         "references": references(catalogue, cited),
     }

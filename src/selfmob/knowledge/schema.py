@@ -153,16 +153,50 @@ class Stratum(Model, frozen=True, kw_only=True):
 
 
 class Norm(Sourced, frozen=True, kw_only=True):
+    """Healthy people's values for one stratum, stored as the source states them.
+
+    The spread comes from `sd` when the source gives it, or from a 95% confidence interval of
+    the mean and the sample size (`ci_low`, `ci_high`, `n`), which `spread` turns into an SD.
+    A norm with no stated ages (`stratum` without `age_min`/`age_max`) applies to the adult
+    ages the policy sets (`limits.adult_ages_*`), never to children or older people."""
+
     mean: float
     sd: Annotated[float, Meta(gt=0)] | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: Annotated[int, Meta(ge=2)] | None = None
     stratum: Stratum = field(default_factory=Stratum)
     mode: Mode
     method: Text
 
+    def __post_init__(self) -> None:
+        given = [x is not None for x in (self.ci_low, self.ci_high, self.n)]
+        if any(given) and not all(given):
+            raise ValueError("a confidence interval needs ci_low, ci_high and n together")
+        low, high = self.ci_low, self.ci_high
+        if low is not None and high is not None and not low < self.mean < high:
+            raise ValueError("the mean must lie inside its confidence interval")
+
+    @property
+    def spread(self) -> tuple[float, str] | None:
+        """The SD and how it was found, or None when the source gives no spread."""
+        if self.sd is not None:
+            return self.sd, "SD as reported"
+        if self.ci_low is not None and self.ci_high is not None and self.n is not None:
+            sd = (self.ci_high - self.ci_low) / (2 * 1.96) * math.sqrt(self.n)
+            return sd, f"SD derived from the 95% CI of the mean and n = {self.n}"
+        return None
+
 
 class Cutoff(Sourced, frozen=True, kw_only=True):
+    """A published clinical cut-off: below it (for higher-is-better tests) is restricted.
+
+    `stratum` says whom the source studied; with no ages it applies to the policy's adult
+    ages only."""
+
     value: float
     basis: Text
+    stratum: Stratum = field(default_factory=Stratum)
 
 
 class MeasurementError(Sourced, frozen=True, kw_only=True):
@@ -201,10 +235,15 @@ class RomTest(Model, frozen=True, kw_only=True):
     physiological_range: Bounds
     error: MeasurementError
     asymmetry_error: MeasurementError | None = None
+    limit_percentile: Annotated[float, Meta(gt=0, lt=50)] | None = None
+    """This test's own percentile for the limit of normal, instead of the policy's."""
+    limit_percentile_source: Id | None = None
     notes: list[Text] = []
     references: list[Id] = []
 
     def __post_init__(self) -> None:
+        if (self.limit_percentile is None) != (self.limit_percentile_source is None):
+            raise ValueError(f"test {self.id}: limit_percentile needs limit_percentile_source")
         if (self.cutoff is None) == (self.no_cutoff_reason is None):
             raise ValueError(f"test {self.id}: give either a cutoff or no_cutoff_reason")
 
@@ -254,18 +293,57 @@ class Technique(Model, frozen=True, kw_only=True):
     contraindications: Annotated[list[Text], Meta(min_length=1)]
     evidence: Annotated[list[Id], Meta(min_length=1)]
     evidence_level: Literal["rct", "trial", "review", "case-series", "expert"]
+    avoid_if: list[Id] = []
+    """Screen questions whose yes leaves this technique out; the question's advice says why."""
+    caution_if: list[Id] = []
+    """Screen questions whose yes keeps the technique but adds the question's precaution."""
+    weight_bearing: bool = False
+    """Done with body weight through the joint: ranked after the others when a screen answer
+    asks for non-weight-bearing work first (a question with `ranks_down = ["weight-bearing"]`)."""
+    upper_neck: bool = False
+    """Aimed at the upper cervical spine (C0-C2): questions with `refer_for = ["upper-neck"]`
+    refer rather than caution for it."""
+
+
+Scope = Literal[
+    "upper-neck", "neck", "thoracic", "lumbar", "shoulder", "elbow", "wrist", "hand", "hip",
+    "knee", "ankle", "foot",
+]  # fmt: skip
+"""Where a caution question refers: a region of the joint assessed, or `upper-neck` for the
+techniques marked `upper_neck`."""
 
 
 class Question(Sourced, frozen=True, kw_only=True):
+    """One yes/no screen question; yes always means concern. Ids are stable: a question whose
+    meaning changes gets a new id and the old one is `retired` (still read in stored answers,
+    no longer asked)."""
+
     id: Id
     text: Text
     group: Literal["general", "cervical"]
     if_yes: Literal["refer", "caution"]
     urgent: bool = False
     advice: Text
+    refer_for: list[Scope] = []
+    """For a caution question: the scopes where a yes refers instead (e.g. a cancer history
+    refers for the spine, not for a stiff ankle)."""
+    ranks_down: list[Literal["weight-bearing"]] = []
+    """Techniques of these kinds are ranked after the others when the answer is yes."""
+    counts_as_child: bool = False
+    """A yes applies the child rule (`limits.child_age`) whatever the age given."""
+    retired: bool = False
+    replaced_by: list[Id] = []
+
+    def __post_init__(self) -> None:
+        if self.refer_for and self.if_yes != "caution":
+            raise ValueError(f"question {self.id}: refer_for only applies to a caution question")
+        if self.retired and not self.replaced_by:
+            raise ValueError(f"question {self.id}: a retired question names its replacements")
 
 
 class PainPolicy(Sourced, frozen=True, kw_only=True):
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
     default_limit: Annotated[int, Meta(ge=0, le=10)]
     coach_min: Annotated[int, Meta(ge=0, le=10)]
     coach_max: Annotated[int, Meta(ge=0, le=10)]
@@ -276,26 +354,107 @@ class PainPolicy(Sourced, frozen=True, kw_only=True):
 
 
 class FrequencyPolicy(Sourced, frozen=True, kw_only=True):
+    """`source` and `grade` cover the every-1-2-days interval; `per_week_*` the weekly floor."""
+
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
+
     every_days_min: Annotated[int, Meta(ge=1)]
     every_days_max: Annotated[int, Meta(ge=1)]
     per_week_min: Annotated[int, Meta(ge=1)]
+    per_week_source: Id
+    per_week_grade: Grade
     carry_over: Annotated[list[Id], Meta(min_length=1)]
 
 
 class FlagPolicy(Sourced, frozen=True, kw_only=True):
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
     no_gain_sessions: Annotated[int, Meta(ge=1)]
     falling_in_a_row: Annotated[int, Meta(ge=1)]
     silent_days: Annotated[int, Meta(ge=1)]
 
 
+class LimitPolicy(Sourced, frozen=True, kw_only=True):
+    """How a side is judged against healthy people (see rules/measures.py and rules/assess.py)."""
+
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
+
+    percentile: Annotated[float, Meta(gt=0, lt=50)]
+    percentile_source: Id
+    percentile_grade: Grade
+    assumed_cv: Annotated[float, Meta(gt=0, lt=1)]
+    """With a mean but no spread and no cut-off: SD taken as this fraction of the mean."""
+    adult_ages_min: Annotated[int, Meta(ge=0, le=120)]
+    adult_ages_max: Annotated[int, Meta(ge=0, le=120)]
+    """Ages a norm or cut-off without stated ages applies to."""
+    adult_ages_source: Id
+    adult_ages_grade: Grade
+    child_age: Annotated[int, Meta(ge=1, le=21)]
+    """Below this age any restriction, borderline side or real asymmetry is referred."""
+    child_source: Id
+    child_grade: Grade
+    severe_fraction: Annotated[float, Meta(gt=0, lt=1)]
+    """A side under this fraction of the stratum's mean is referred as a severe loss."""
+    severe_source: Id
+    severe_grade: Grade
+    severe_sds: Annotated[float, Meta(gt=0)]
+    """Where the spread is known, a severe loss also lies this many SDs below the mean."""
+    asymmetry_mdcs: Annotated[float, Meta(ge=1)]
+    """Without a known spread, a borderline side is restricted by a difference of more than
+    this many MDCs."""
+    side_correlation: Annotated[float, Meta(ge=0, lt=1)]
+    """Between-side correlation of healthy people (the healthy-difference range)."""
+
+
 class RetestPolicy(Sourced, frozen=True, kw_only=True):
     """Re-test days: every `every_days` from a plan's start, and on its last day."""
+
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
 
     every_days: Annotated[int, Meta(ge=1, le=90)]
 
 
 class Policy(Model, frozen=True, kw_only=True):
+    limits: LimitPolicy
     pain: PainPolicy
     frequency: FrequencyPolicy
     flags: FlagPolicy
     retest: RetestPolicy
+
+    def values(self) -> list[PolicyValue]:
+        """Every number of the policy with the reference and grade that cover it: its own
+        `<name>_source`/`<name>_grade`, else the section's `source`/`grade`."""
+        found = []
+        for section in ("limits", "pain", "frequency", "flags", "retest"):
+            table = getattr(self, section)
+            for name in table.__struct_fields__:
+                value = getattr(table, name)
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    continue
+                own = _own_source(table, name)
+                source, grade = own or (table.source, table.grade)
+                where = table.where.get(name, "")
+                found.append(PolicyValue(section, name, value, source, grade, where))
+        return found
+
+
+def _own_source(table: Sourced, name: str) -> tuple[str, str] | None:
+    for prefix in (name, name.rsplit("_", 1)[0]):
+        source = getattr(table, f"{prefix}_source", None)
+        grade = getattr(table, f"{prefix}_grade", None)
+        if source and grade:
+            return str(source), str(grade)
+    return None
+
+
+class PolicyValue(msgspec.Struct, frozen=True):
+    section: str
+    name: str
+    value: float
+    source: str
+    grade: str
+    where: str
+    """Where in the source the number is found (a table, page or section)."""

@@ -77,6 +77,26 @@ def test_assess_classifies_and_withholds_on_red_flags() -> None:
                      content_type="application/json")  # fmt: skip
     assert held.json()["screen"]["verdict"] == "refer"
     assert held.json()["suggestions"] == []
+    assert held.json()["referral"]["needed"] is True
+
+
+def test_assess_takes_the_coach_percentile_and_refers_children() -> None:
+    body = {"test_id": "wblt-distance", "left": 7.5, "age": 34, "sex": "f"}
+    default = http.post("/api/v1/catalogue/evaluate/assess", body, content_type="application/json")
+    stricter = http.post("/api/v1/catalogue/evaluate/assess", body | {"percentile": 25.0},
+                         content_type="application/json")  # fmt: skip
+    assert default.json()["sides"]["left"]["status"] == "within_normal"
+    assert stricter.json()["sides"]["left"]["status"] == "restricted"
+    assert "set by the coach" in stricter.json()["sides"]["left"]["threshold"]["basis"]
+    bad = http.post("/api/v1/catalogue/evaluate/assess", body | {"percentile": 60.0},
+                    content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400
+    assert "percentile" in bad.json()["error"]["fields"]
+    child = {"test_id": "hip-ir", "left": 10.0, "right": 35.0, "age": 12, "sex": "m"}
+    referred = http.post("/api/v1/catalogue/evaluate/assess", child,
+                         content_type="application/json").json()  # fmt: skip
+    assert referred["referral"]["needed"] is True
+    assert referred["suggestions"] == []
 
 
 def test_the_openapi_document_describes_every_route() -> None:

@@ -150,8 +150,27 @@ def test_an_assessment_comes_back_with_its_restriction_map(screened: Personas) -
     assert result["test"] == "wblt-distance"
     assert result["sides"]["right"]["status"] == "restricted"
     assert result["suggestions"], "a restricted, screened ankle gets suggestions"
+    assert result["referral"] == {"needed": False, "reasons": [], "sources": []}
     again = Api(screened.client_user).get(f"/assessments/{data['id']}")
     assert again.json()["restriction_map"] == data["restriction_map"]
+
+
+def test_a_severe_loss_is_referred_in_the_restriction_map(screened: Personas) -> None:
+    body = {
+        "measured_on": timezone.localdate().isoformat(),
+        "measured_by": "Coach",
+        "measurements": [
+            {"test_id": "wblt-distance", "side": "left", "trials": [1.0],
+             "instrument": "tape-measure"},
+            {"test_id": "wblt-distance", "side": "right", "trials": [10.5],
+             "instrument": "tape-measure"},
+        ],
+    }  # fmt: skip
+    made = Api(screened.coach).post(f"/clients/{screened.client.id}/assessments", body)
+    (result,) = made.json()["restriction_map"]
+    assert result["referral"]["needed"] is True
+    assert "a loss this large should be examined" in result["referral"]["reasons"][0]
+    assert result["suggestions"] == []
 
 
 def test_assessment_errors_name_the_measurement(screened: Personas) -> None:

@@ -352,6 +352,7 @@ class AssessIn(In):
     sex: Literal["f", "m"] | None = None
     cutoff: StrictFloat | None = None
     mdc: StrictFloat | None = None
+    percentile: StrictFloat | None = None
     answers: dict[str, StrictBool] | None = None
     pain_limit: StrictInt | None = None
 

@@ -63,7 +63,7 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import checked_value
 from selfmob.knowledge.rules.pain import check_during
-from selfmob.knowledge.rules.screen import screen
+from selfmob.knowledge.rules.screen import stored_screen
 from selfmob.knowledge.rules.suggest import DOSE_LIMITS, adjusted_dose
 from selfmob.knowledge.schema import Dose
 
@@ -229,7 +229,7 @@ class _Checker:
     def _screening(self, s: ScreeningIn, where: str) -> None:
         self._id(Screening, s.id, where)
         try:
-            result = screen(load_catalogue(), s.answers, neck=s.neck)
+            result = stored_screen(load_catalogue(), s.answers, neck=s.neck)
         except KnowledgeError as exc:
             self.fail(f"{where}.answers", exc.message)
         else:

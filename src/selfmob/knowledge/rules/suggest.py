@@ -1,13 +1,19 @@
 """Which self-mobilizations gain a restricted motion, ranked, with dose, frequency and pain rule.
 
-Ranking, best first: stronger evidence for the technique; a glide that is specific to the
-motion (the derived or stated glide) before a distraction, before an active technique with
-no glide; the motion as the technique's primary target; then the id, so ties are stable.
+The screen's caution codes act first: a technique whose `avoid_if` names a caution answered
+yes is left out, and so is one in a scope the answer refers for (`refer_for`); each is listed
+with the reason. The precautions of the `caution_if` answers come with the rest.
+
+Ranking, best first: fit to the person's context (a technique of a kind an answer ranks down,
+such as weight-bearing work after a cast, comes after the others); stronger evidence for the
+technique; a glide that is specific to the motion (the derived or stated glide) before a
+distraction, before an active technique with no glide; the motion as the technique's primary
+target; then the id, so ties are stable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import msgspec
@@ -16,7 +22,7 @@ from selfmob.knowledge.arthrokinematics import derive_glide
 from selfmob.knowledge.catalogue import Catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import PainRule, pain_rule
-from selfmob.knowledge.schema import Dose, Joint, Technique
+from selfmob.knowledge.schema import Dose, Joint, Question, Technique
 
 EVIDENCE_ORDER = ("rct", "trial", "review", "case-series", "expert")
 EVIDENCE_WORDS = {
@@ -56,6 +62,29 @@ class Suggestion:
     sources: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A technique the screen's answers leave out, and why."""
+
+    technique: str
+    name: str
+    reason: str
+    refer: bool
+    """True when the answer refers for this technique's scope rather than only avoiding it."""
+    source: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    suggestions: list[Suggestion]
+    left_out: list[LeftOut]
+
+
+def technique_scopes(catalogue: Catalogue, technique: Technique) -> set[str]:
+    scopes: set[str] = {catalogue.joint(technique.joint).region}
+    return scopes | {"upper-neck"} if technique.upper_neck else scopes
+
+
 def suggest(
     catalogue: Catalogue,
     *,
@@ -64,26 +93,66 @@ def suggest(
     side: str | None,
     why: list[str],
     pain_limit: int | None = None,
-) -> list[Suggestion]:
+    cautions: Sequence[str] = (),
+) -> Choice:
     joint = catalogue.joint(joint_id)
-    ranked = sorted(catalogue.techniques_for(joint_id, motion_id), key=_rank_key(joint, motion_id))
+    answered = [catalogue.questions[c] for c in cautions]
+    kept, left_out = [], []
+    for technique in catalogue.techniques_for(joint_id, motion_id):
+        reason = _left_out(catalogue, technique, answered)
+        if reason is None:
+            kept.append(technique)
+        else:
+            left_out.append(reason)
+    ranked = sorted(kept, key=_rank_key(joint, motion_id, answered))
     rule = pain_rule(catalogue.policy, pain_limit)
-    return [
+    suggestions = [
         _suggestion(
-            catalogue, t, joint=joint, motion_id=motion_id, side=side, why=why, rule=rule, rank=rank
+            catalogue,
+            t,
+            joint=joint,
+            motion_id=motion_id,
+            side=side,
+            why=why,
+            rule=rule,
+            rank=rank,
+            answered=answered,
         )
         for rank, t in enumerate(ranked, start=1)
     ]
+    return Choice(suggestions, left_out)
 
 
-def _rank_key(joint: Joint, motion_id: str) -> Callable[[Technique], tuple[int, int, int, str]]:
+def _left_out(
+    catalogue: Catalogue, technique: Technique, answered: Sequence[Question]
+) -> LeftOut | None:
+    scopes = technique_scopes(catalogue, technique)
+    for q in answered:
+        if scopes & set(q.refer_for):
+            reason = f"{technique.name} is left out: {q.text} Yes. {q.advice}"
+            return LeftOut(technique.id, technique.name, reason, True, q.source)
+        if q.id in technique.avoid_if:
+            reason = f"{technique.name} is left out: {q.text} Yes. {q.advice}"
+            return LeftOut(technique.id, technique.name, reason, False, q.source)
+    return None
+
+
+def _ranked_down(technique: Technique, answered: Sequence[Question]) -> Question | None:
+    kinds = {"weight-bearing"} if technique.weight_bearing else set()
+    return next((q for q in answered if kinds & set(q.ranks_down)), None)
+
+
+def _rank_key(
+    joint: Joint, motion_id: str, answered: Sequence[Question]
+) -> Callable[[Technique], tuple[int, int, int, int, str]]:
     motion = joint.motion(motion_id)
     assert motion is not None
     derived = derive_glide(joint, motion).glide
 
-    def key(t: Technique) -> tuple[int, int, int, str]:
+    def key(t: Technique) -> tuple[int, int, int, int, str]:
         specificity = 0 if t.glide == derived else 1 if t.glide == "distraction" else 2
         return (
+            0 if _ranked_down(t, answered) is None else 1,
             EVIDENCE_ORDER.index(t.evidence_level),
             specificity,
             t.motions.index(motion_id),
@@ -103,14 +172,32 @@ def _suggestion(
     why: list[str],
     rule: PainRule,
     rank: int,
+    answered: Sequence[Question] = (),
 ) -> Suggestion:
     motion = joint.motion(motion_id)
     assert motion is not None
     derivation = derive_glide(joint, motion)
     reasons = [*why, _glide_reason(technique, derivation.reason)]
     reasons.append(f"{technique.name}: {EVIDENCE_WORDS[technique.evidence_level]}.")
+    down = _ranked_down(technique, answered)
+    if down is not None:
+        reasons.append(
+            f"Ranked after the techniques without body weight through the joint, whatever "
+            f"their evidence: {down.text} Yes. {down.advice}"
+        )
+    screen_precautions = [
+        f"{q.text} Yes: {q.advice}" for q in answered if q.id in technique.caution_if
+    ]
     frequency = frequency_for(catalogue, technique)
-    sources = sorted({*technique.evidence, joint.source, technique.dose.source, *frequency.sources})
+    sources = sorted(
+        {
+            *technique.evidence,
+            joint.source,
+            technique.dose.source,
+            *frequency.sources,
+            *(q.source for q in answered if q.id in technique.caution_if),
+        }
+    )
     return Suggestion(
         rank=rank,
         technique=technique.id,
@@ -122,7 +209,7 @@ def _suggestion(
         dose=dose_summary(technique.dose),
         frequency=frequency,
         pain_rule=rule,
-        precautions=list(technique.precautions),
+        precautions=[*screen_precautions, *technique.precautions],
         contraindications=list(technique.contraindications),
         reasons=reasons,
         sources=sources,
@@ -152,7 +239,7 @@ def frequency_for(catalogue: Catalogue, technique: Technique) -> Frequency:
         per_week_min,
         per_week_max,
         text,
-        sorted({*policy.carry_over, technique.dose.source}),
+        sorted({*policy.carry_over, policy.per_week_source, technique.dose.source}),
     )
 
 

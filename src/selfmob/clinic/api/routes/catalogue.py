@@ -15,7 +15,7 @@ from selfmob.knowledge.jsonable import assessment_json, plain, references
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.measures import Person
-from selfmob.knowledge.rules.screen import questions
+from selfmob.knowledge.rules.screen import questions, screen_for_test
 from selfmob.knowledge.schema import as_dict
 
 router = Router(tags=["catalogue"], auth=None)
@@ -56,7 +56,8 @@ def evaluate_assess(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
             person=Person(age=payload.age, sex=payload.sex),
             cutoff=payload.cutoff,
             mdc=payload.mdc,
-            answers=payload.answers,
+            percentile=payload.percentile,
+            screen=screen_for_test(catalogue, payload.test_id, payload.answers),
             pain_limit=payload.pain_limit,
         )
     except KnowledgeError as exc:
