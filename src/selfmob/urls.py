@@ -100,6 +100,7 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/next-day", client.next_day_pain, name="next_day_pain"),
     path("account", account.account, name="account"),
     path("account/access-log", audit.my_log, name="my_access_log"),
+    path("account/limits", account.account_limits, name="account_limits"),
     path("account/tokens/<uuid:token_id>/revoke", account.token_revoke, name="token_revoke"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

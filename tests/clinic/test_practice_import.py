@@ -397,3 +397,25 @@ def test_a_solo_document_needs_solo_accounts(exported: tuple[Doc, Doc]) -> None:
     solo = copy.deepcopy(exported[1])
     solo["clients"][0]["account"]["role"] = "client"
     assert refused(solo) == {"clients[0].account.role": "must be solo here"}
+
+
+def test_the_coach_s_percentile_makes_the_round_trip(practice: Practice) -> None:
+    practice.coach.limit_percentile = 10.0
+    practice.coach.save()
+    document = practice_document(practice.coach)
+    assert document["coach"]["limit_percentile"] == 10.0
+    empty_database()
+    practice_import(copy.deepcopy(document))
+    assert User.objects.get(role=User.Role.COACH).limit_percentile == 10.0
+
+
+def test_a_file_from_before_the_percentile_still_imports(doc: Doc) -> None:
+    del doc["coach"]["limit_percentile"]
+    practice_import(doc)
+    assert User.objects.get(role=User.Role.COACH).limit_percentile is None
+
+
+@pytest.mark.parametrize("value", [0, 50, -5, "5"])
+def test_a_bad_percentile_is_refused(doc: Doc, value: object) -> None:
+    doc["coach"]["limit_percentile"] = value
+    assert "coach.limit_percentile" in refused(doc)

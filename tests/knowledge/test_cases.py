@@ -15,6 +15,7 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.assess import NECK_NOT_SCREENED, NOT_SCREENED, assess
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.screen import stored_screen
+from selfmob.knowledge.rules.suggest import suggest
 from tests.support.knowledge import all_no
 
 CATALOGUE = load_catalogue()
@@ -508,3 +509,33 @@ def test_left_out_techniques_say_why() -> None:
     result = run(Case("c", "loose joints", "shoulder-ir", 45, 70, yes=("loose-joints",)))
     advice = CATALOGUE.questions["loose-joints"].advice
     assert result.left_out and all(advice in item.reason for item in result.left_out)
+
+
+def thoracic_extension(*cautions: str) -> set[str]:
+    """No catalogue test measures thoracic extension, so ask the suggestions directly."""
+    choice = suggest(
+        CATALOGUE,
+        joint_id="thoracic",
+        motion_id="extension",
+        side=None,
+        why=[],
+        cautions=cautions,
+    )
+    return {s.technique for s in choice.suggestions}
+
+
+def test_thin_bones_get_no_body_weight_spinal_extension() -> None:
+    loaded = {"thoracic-foam-roller-extension", "thoracic-peanut-mobilization"}
+    assert loaded <= thoracic_extension()
+    assert not loaded & thoracic_extension("bone-density")
+
+
+@pytest.mark.parametrize("code", ["cervical-hormonal", "cervical-vascular-other"])
+def test_vascular_risk_factors_keep_the_snag_with_their_precaution(code: str) -> None:
+    result = run(
+        Case("c", "a vascular risk factor", "cervical-flexion-rotation", 32, 45, yes=(code,),
+             neck=True)
+    )  # fmt: skip
+    assert [s.technique for s in result.suggestions] == ["c1-c2-self-snag"]
+    advice = CATALOGUE.questions[code].advice
+    assert any(advice in p for p in result.suggestions[0].precautions)

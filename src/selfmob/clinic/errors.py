@@ -30,6 +30,7 @@ NECK_NOT_SCREENED = (
     "with the neck questions"
 )
 ONLY_THE_CLIENT = "only the client logs their own sessions"
+COACH_SETTING = "only a coach sets the limit of normal for their clients"
 
 
 class InvalidInput(ValueError):

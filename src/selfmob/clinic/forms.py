@@ -260,6 +260,18 @@ class ApiTokenForm(forms.Form):
     name = LineField(max_length=80, help_text="What will use it, e.g. “practice software”.")
 
 
+class LimitForm(forms.Form):
+    """A coach's percentile for the limit of normal; the service checks the range."""
+
+    limit_percentile = forms.FloatField(
+        required=False,
+        label="Percentile of healthy people for the limit of normal",
+        help_text="Empty: the catalogue's default (the 5th). A higher percentile calls more "
+        "sides restricted; a lower one fewer.",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+
+
 class AuditFilterForm(forms.Form):
     """The coach's access log filters (a GET form): every field may be left empty."""
 

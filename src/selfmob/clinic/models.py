@@ -41,11 +41,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    limit_percentile = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="A coach's percentile of healthy people that sets the limit of normal for "
+        "their clients; empty: the catalogue's default.",
+    )
 
     objects = UserManager()
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=Q(limit_percentile__isnull=True)
+                | (Q(limit_percentile__gt=0) & Q(limit_percentile__lt=50)),
+                name="limit_percentile_0_to_50",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.email

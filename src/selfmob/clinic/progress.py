@@ -9,10 +9,17 @@ from itertools import groupby
 
 from selfmob.clinic.charts import Point, progress_svg
 from selfmob.clinic.models import Client, Measurement, PlanItem, Session
-from selfmob.clinic.selectors import Adherence, adherence_of, client_person, facts_of, schedule_of
+from selfmob.clinic.selectors import (
+    Adherence,
+    adherence_of,
+    client_person,
+    coach_percentile,
+    facts_of,
+    schedule_of,
+)
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import Change, classify_change
-from selfmob.knowledge.rules.measures import threshold
+from selfmob.knowledge.rules.measures import reference
 from selfmob.knowledge.schema import RomTest
 
 PAIN_SHOWN = 28  # the most recent sessions listed with their pain
@@ -74,7 +81,9 @@ def _series(
     test = load_catalogue().test(test_id)
     start = baseline.value if baseline else sessions[0].pre
     source = f"assessment of {baseline.assessment.measured_on}" if baseline else "first pre-test"
-    limit = threshold(test, client_person(client, today), load_catalogue().policy.limits)
+    person = client_person(client, today)
+    limits = load_catalogue().policy.limits
+    limit = reference(test, person, limits, percentile=coach_percentile(client)).limit
     return Series(
         test=test,
         side=side,

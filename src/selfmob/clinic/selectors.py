@@ -119,6 +119,12 @@ def screening_summary(screening: Screening) -> ScreenResult:
     return stored_screen(load_catalogue(), screening.answers, neck=screening.neck)
 
 
+def coach_percentile(client: Client) -> float | None:
+    """The coach's own percentile for the limit of normal, if they set one."""
+    coach = client.coach
+    return coach.limit_percentile if coach is not None else None
+
+
 def client_person(client: Client, today: date) -> Person:
     """Only the birth year is known, so the age is the younger of the two it may be: the
     child rule never misses a 15-year-old born late in the year."""
@@ -170,6 +176,7 @@ def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssess
             right=sides.get("right"),
             person=person,
             screen=result,
+            percentile=coach_percentile(client),
         )
         for test_id, sides in values.items()
     ]

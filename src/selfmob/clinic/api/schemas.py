@@ -56,6 +56,14 @@ class MeOut(Schema):
     name: str
     role: str
     client_id: uuid.UUID | None
+    limit_percentile: float | None
+    """A coach's percentile for the limit of normal; null: the catalogue's default."""
+
+
+class MeIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"limit_percentile": 10.0}]})
+
+    limit_percentile: StrictFloat | None
 
 
 class ClientIn(In):

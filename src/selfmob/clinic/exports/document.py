@@ -97,6 +97,7 @@ def _user(user: User, *, hashes: bool) -> Json:
         "is_active": user.is_active,
         "date_joined": _when(user.date_joined),
         "password_hash": user.password if hashes else None,
+        "limit_percentile": user.limit_percentile,
     }
 
 

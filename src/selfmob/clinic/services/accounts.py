@@ -14,6 +14,8 @@ from selfmob.clinic import errors
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Client, Invite, User
 from selfmob.clinic.tokens import new_token, token_hash
+from selfmob.knowledge.errors import KnowledgeError
+from selfmob.knowledge.rules.measures import checked_percentile
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -106,3 +108,17 @@ def invite_accept(*, token: str, password: str, now: datetime | None = None) -> 
     invite.used_at = now
     invite.save(update_fields=["used_at"])
     return user
+
+
+def coach_limit_set(*, coach: User, percentile: float | None) -> User:
+    """The percentile of healthy people that sets the limit of normal for this coach's
+    clients (None: the catalogue's default). The knowledge core's own check decides."""
+    if coach.role != User.Role.COACH:
+        raise InvalidInput.one("limit_percentile", errors.COACH_SETTING)
+    try:
+        checked_percentile(percentile)
+    except KnowledgeError as exc:
+        raise InvalidInput.one("limit_percentile", exc.message) from None
+    coach.limit_percentile = percentile
+    coach.save(update_fields=["limit_percentile"])
+    return coach

@@ -226,6 +226,7 @@ def _user(u: UserIn) -> User:
         role=u.role,
         is_active=u.is_active,
         date_joined=u.date_joined,
+        limit_percentile=u.limit_percentile,
     )
     if u.password_hash is None:
         user.set_unusable_password()

@@ -103,6 +103,8 @@ class UserIn(Record):
     is_active: bool
     date_joined: Timestamp
     password_hash: Annotated[str, Field(min_length=1, max_length=128)] | None
+    limit_percentile: Annotated[float, Field(gt=0, lt=50)] | None = None
+    """A coach's percentile for the limit of normal (absent in files from before it)."""
 
 
 class ClearanceIn(Record):

@@ -1,4 +1,4 @@
-"""The account page: personal API tokens, made and revoked here."""
+"""The account page: personal API tokens, made and revoked here, and a coach's settings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic.access import AuthedRequest, get_api_token_for_user
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.forms import ApiTokenForm, add_service_errors
+from selfmob.clinic.forms import ApiTokenForm, LimitForm, add_service_errors
+from selfmob.clinic.services.accounts import coach_limit_set
 from selfmob.clinic.services.api_tokens import api_token_create, api_token_revoke
 
 
@@ -33,8 +34,31 @@ def account(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "created": created,
         "tokens": request.user.api_tokens.all(),
+        "limit_form": LimitForm(initial={"limit_percentile": request.user.limit_percentile}),
     }
     return render(request, "clinic/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def account_limits(request: AuthedRequest) -> HttpResponse:
+    """A coach's percentile for the limit of normal; empty brings back the default."""
+    form = LimitForm(request.POST)
+    if form.is_valid():
+        try:
+            percentile = form.cleaned_data["limit_percentile"]
+            coach_limit_set(coach=request.user, percentile=percentile)
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("account")
+    context = {
+        "form": ApiTokenForm(),
+        "created": None,
+        "tokens": request.user.api_tokens.all(),
+        "limit_form": form,
+    }
+    return render(request, "clinic/account.html", context, status=400)
 
 
 @login_required

@@ -30,6 +30,7 @@ from selfmob.clinic.api.schemas import (
     ClientIn,
     ClientOut,
     InviteOut,
+    MeIn,
     MeOut,
     ScreeningIn,
     ScreeningOut,
@@ -37,7 +38,7 @@ from selfmob.clinic.api.schemas import (
 )
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Assessment, Client, Screening, User
-from selfmob.clinic.services.accounts import client_create, invite_create
+from selfmob.clinic.services.accounts import client_create, coach_limit_set, invite_create
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.screening import clearance_record, screening_record
@@ -49,7 +50,19 @@ router = Router(tags=["clients"])
 
 @router.get("/me", response={200: MeOut, **errors(401)})
 def me(request: HttpRequest) -> dict[str, Any]:
+    return _me(user_of(request))
+
+
+@router.patch("/me", response={200: MeOut, **WRITE})
+def me_update(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
+    """A coach sets the percentile of healthy people that sets the limit of normal for all
+    their clients (above 0 and below 50; null brings back the catalogue's default)."""
     user = user_of(request)
+    coach_limit_set(coach=user, percentile=payload.limit_percentile)
+    return _me(user)
+
+
+def _me(user: User) -> dict[str, Any]:
     record = Client.objects.filter(user=user).values_list("id", flat=True).first()
     return {
         "id": user.id,
@@ -57,6 +70,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "name": user.name,
         "role": user.role,
         "client_id": record,
+        "limit_percentile": user.limit_percentile,
     }
 
 
