@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from selfmob.clinic.charts import MAX_POINTS, Point, progress_svg
+from selfmob.clinic.dashboard import DashboardRow, coach_dashboard
 from selfmob.clinic.models import PlanItem
-from selfmob.clinic.progress import client_progress
+from selfmob.clinic.progress import Series, client_progress
+from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
 from selfmob.clinic.services.sessions import session_log
 from tests.support.personas import ANON, TODAY, Personas, as_
 
@@ -37,6 +39,76 @@ def test_carry_over_is_judged_against_the_baseline(
     assert series.carry_over.verdict == "real_gain"
     assert series.carry_over.change == pytest.approx(2.5)
     assert [w.sessions for w in series.weeks] == [2, 1]
+
+
+def only_series(people: Personas, day_offset: int = 10) -> Series:
+    [series] = client_progress(people.client, TODAY + timedelta(days=day_offset)).series
+    return series
+
+
+def test_three_sessions_on_the_same_day_do_not_carry_over(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    for pre in (7.0, 8.5, 10.0):
+        log(ankle_item, 0, pre, pre + 1.5)
+    carry_over = only_series(screened).carry_over
+    assert carry_over.verdict == "not_yet_measurable"
+    assert (carry_over.after, carry_over.change, carry_over.after_on) == (None, None, None)
+    assert carry_over.reasons[0].startswith("Not yet measurable")
+
+
+def test_carry_over_reads_the_first_pre_test_of_the_latest_day(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    log(ankle_item, 0, 7.0, 9.0)
+    log(ankle_item, 1, 7.5, 9.5)
+    log(ankle_item, 1, 9.5, 11.0)  # a repeat: its pre-test still holds the first one's gain
+    carry_over = only_series(screened).carry_over
+    assert (carry_over.after, carry_over.after_on) == (7.5, TODAY + timedelta(days=1))
+    assert carry_over.verdict == "within_error"
+
+
+def test_carry_over_from_an_assessment_needs_a_later_day(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    lunge = MeasurementInput("wblt-distance", "right", [6.0], "tape-measure")
+    assessment_record(
+        client=screened.client, recorded_by=screened.coach, measured_on=TODAY,
+        measured_by="Coach", measurements=[lunge], today=TODAY,
+    )  # fmt: skip
+    log(ankle_item, 0, 9.0, 10.0)
+    assert only_series(screened).carry_over.verdict == "not_yet_measurable"
+    log(ankle_item, 1, 9.0, 10.0)
+    carry_over = only_series(screened).carry_over
+    assert carry_over.verdict == "real_gain"
+    assert carry_over.change == pytest.approx(3.0)
+
+
+def dashboard_row(people: Personas, day_offset: int) -> DashboardRow:
+    rows = coach_dashboard(people.coach, TODAY + timedelta(days=day_offset))
+    [row] = [r for r in rows if r.client.id == people.client.id]
+    return row
+
+
+def test_the_dashboard_change_needs_a_pre_test_on_a_later_day(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    log(ankle_item, 0, 7.0, 7.5)
+    log(ankle_item, 0, 7.5, 9.5)
+    assert dashboard_row(screened, 0).latest_change is None
+    log(ankle_item, 2, 8.0, 10.0)
+    log(ankle_item, 2, 10.0, 11.0)
+    assert dashboard_row(screened, 2).latest_change == pytest.approx(1.0)
+
+
+def test_the_dashboard_flags_no_gain_when_only_the_post_tests_rise(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    for day in range(6):
+        log(ankle_item, day, 7.0, 10.0)
+    row = dashboard_row(screened, 6)
+    assert [f.kind for f in row.flags] == ["no_gain"]
+    assert row.latest_change == pytest.approx(0.0)
 
 
 def test_the_chart_is_an_accessible_svg() -> None:

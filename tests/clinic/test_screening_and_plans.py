@@ -7,16 +7,11 @@ import pytest
 from django.apps import apps as django_apps
 
 from selfmob.clinic import errors
-from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.errors import NOTHING_TO_CLEAR, InvalidInput
 from selfmob.clinic.models import Client, Plan, Screening
-from selfmob.clinic.selectors import screening_block
+from selfmob.clinic.selectors import screening_gate
 from selfmob.clinic.services.plans import ItemInput, plan_create
-from selfmob.clinic.services.screening import (
-    ALREADY_CLEARED,
-    NOTHING_TO_CLEAR,
-    clearance_record,
-    screening_record,
-)
+from selfmob.clinic.services.screening import ALREADY_CLEARED, clearance_record, screening_record
 from tests.support.knowledge import all_no
 from tests.support.personas import TODAY, Personas
 
@@ -46,11 +41,11 @@ def test_refer_blocks_the_plan_until_a_clearance(people: Personas) -> None:
         recorded_by=people.coach,
     )  # fmt: skip
     assert screening.verdict == "refer"
-    assert screening_block(people.client) == errors.PLAN_BLOCKED
+    assert screening_gate(people.client).block == errors.PLAN_BLOCKED
     with pytest.raises(InvalidInput):
         make_plan(people)
     clearance_record(screening=screening, cleared_by=people.coach, note="GP saw her: fine.")
-    assert screening_block(people.client) is None
+    assert screening_gate(people.client).block is None
     assert make_plan(people).items.count() == 1
 
 
@@ -143,10 +138,10 @@ def test_the_stored_status_follows_every_screen_and_clearance(people: Personas) 
     clearance_record(screening=first, cleared_by=people.coach, note="GP: fine.")
     assert _status(people) == "refer"  # the second still waits
     fresh = Client.objects.get(id=people.client.id)
-    assert screening_block(fresh) == errors.PLAN_BLOCKED
+    assert screening_gate(fresh).block == errors.PLAN_BLOCKED
     clearance_record(screening=second, cleared_by=people.coach, note="Haematologist: fine.")
     assert _status(people) == "clear"
-    assert screening_block(Client.objects.get(id=people.client.id)) is None
+    assert screening_gate(Client.objects.get(id=people.client.id)).block is None
 
 
 def test_the_migration_derives_the_status_of_existing_clients(people: Personas) -> None:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.models import PlanItem
-from selfmob.clinic.selectors import client_person, due_items, screen_for_assessment
+from selfmob.clinic.selectors import client_person, due_items, screening_gate
 from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import clearance_record, screening_record
@@ -39,13 +39,16 @@ def test_due_items_say_what_is_done_today(ankle_item: PlanItem, screened: Person
 
 
 def test_the_dashboard_shows_adherence_and_change(ankle_item: PlanItem, screened: Personas) -> None:
-    log(ankle_item, 0, pre=7.0, post=7.5)
-    log(ankle_item, 0, pre=7.5, post=9.5)
+    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
+    ankle_item.plan.save()
+    log(ankle_item, 1, pre=7.0, post=7.5)
+    log(ankle_item, 0, pre=9.5, post=9.5)
+    log(ankle_item, 0, pre=10.0, post=11.0)  # a same-day repeat: not carry-over
     [row] = [r for r in coach_dashboard(screened.coach, TODAY) if r.client.id == screened.client.id]
-    assert row.adherence.done == 1  # the plan started today: one due day so far
-    assert row.adherence.planned == 1
+    assert row.adherence.done == 2
+    assert row.adherence.planned == 2
     assert row.last_session == TODAY
-    assert row.latest_change == pytest.approx(2.5)
+    assert row.latest_change == pytest.approx(2.5), "today's first pre-test minus the first"
     assert row.unit == "cm"
 
 
@@ -90,7 +93,7 @@ def test_dashboard_queries_do_not_grow_with_clients(people: Personas) -> None:
 
 def test_the_core_gets_the_screen_in_force(people: Personas) -> None:
     client, coach = people.client, people.coach
-    assert screen_for_assessment(client) is None
+    assert screening_gate(client).result is None
     refer = screening_record(
         client=client,
         answers=all_no() | {"fever-hot-joint": True, "loose-joints": True},
@@ -98,12 +101,12 @@ def test_the_core_gets_the_screen_in_force(people: Personas) -> None:
         recorded_by=coach,
     )
     later = screening_record(client=client, answers=all_no(), neck=False, recorded_by=coach)
-    held = screen_for_assessment(client)
+    held = screening_gate(client).result
     assert held is not None and held.verdict == "refer", "an uncleared refer holds"
     clearance_record(
         screening=refer, cleared_by=coach, note="Seen by Dr Lee, GP: no infection, may go on."
     )
-    cleared = screen_for_assessment(client)
+    cleared = screening_gate(client).result
     assert cleared is not None and cleared.verdict == "clear", "the later screen now counts"
     assert later.verdict == "clear"
     screening_record(
@@ -117,7 +120,7 @@ def test_the_core_gets_the_screen_in_force(people: Personas) -> None:
         cleared_by=coach,
         note="Seen by Dr Lee, GP: fever gone, may go on.",
     )
-    kept = screen_for_assessment(client)
+    kept = screening_gate(client).result
     assert kept is not None
     assert (kept.verdict, kept.neck) == ("caution", False)
     assert kept.cautions == ["loose-joints"], "a clearance keeps the caution codes"

@@ -237,8 +237,14 @@ def test_a_wrong_password_is_refused(people: Personas) -> None:
 def test_the_dashboard_shows_the_change_in_the_test_unit(
     ankle_item: PlanItem, people: Personas
 ) -> None:
+    ankle_item.plan.starts_on = timezone.localdate() - timedelta(days=1)
+    ankle_item.plan.save()
     url = reverse("log_session", args=[ankle_item.id])
-    as_(people, "client").post(url, session_data(ankle_item, pre="7", post="9.5"))
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    as_(people, "client").post(
+        url, session_data(ankle_item, pre="7", post="9", performed_on=yesterday)
+    )
+    as_(people, "client").post(url, session_data(ankle_item, pre="9.5", post="10"))
     page = as_(people, "owner").get(reverse("dashboard")).content.decode()
     assert "2.5 cm" in page
 

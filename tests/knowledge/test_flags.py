@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from selfmob.knowledge.catalogue import load_catalogue
-from selfmob.knowledge.rules.flags import URGENCY, SessionFacts, client_flags
+from selfmob.knowledge.rules.flags import URGENCY, SessionFacts, carried_over, client_flags
 
 POLICY = load_catalogue().policy
 TODAY = date(2026, 11, 23)
@@ -28,6 +28,16 @@ def kinds(
     return [f.kind for f in flags]
 
 
+def flag_kinds(
+    sessions: list[SessionFacts], *, baselines: dict[str, tuple[float, int]]
+) -> list[str]:
+    flags = client_flags(
+        POLICY, today=TODAY, refer_uncleared=False, sessions=sessions,
+        plan_started=TODAY - timedelta(days=30), baselines=baselines,
+    )  # fmt: skip
+    return [f.kind for f in flags]
+
+
 def test_a_quiet_improving_client_has_no_flags() -> None:
     assert kinds([days_ago(2), days_ago(1, post=10.0, verdict="real_gain")]) == []
 
@@ -46,18 +56,55 @@ def test_next_day_pain_up_by_two() -> None:
     assert kinds([days_ago(1, pain_during=1, pain_next_day=2)]) == []
 
 
-def test_two_real_losses_in_a_row() -> None:
-    loss = {"verdict": "real_loss"}
-    assert kinds([days_ago(2, **loss), days_ago(1, **loss)]) == ["rom_falling"]
-    assert kinds([days_ago(3, **loss), days_ago(2), days_ago(1, **loss)]) == []
+def test_range_falling_between_session_days_twice_in_a_row() -> None:
+    assert kinds([days_ago(3, pre=9.0), days_ago(2, pre=7.0), days_ago(1, pre=5.0)]) == [
+        "rom_falling"
+    ]
+    assert kinds([days_ago(3, pre=9.0), days_ago(2, pre=7.0), days_ago(1, pre=7.0)]) == []
 
 
-def test_no_real_gain_after_six_sessions() -> None:
+def test_a_fall_within_the_mdc_is_not_range_falling() -> None:
+    assert kinds([days_ago(3, pre=9.0), days_ago(2, pre=7.1), days_ago(1, pre=5.2)]) == []
+
+
+def test_within_session_losses_do_not_flag_range_falling() -> None:
+    loss = {"post": 4.0, "verdict": "real_loss"}
+    assert kinds([days_ago(n, **loss) for n in (3, 2, 1)]) == []
+
+
+def test_same_day_repeats_do_not_flag_range_falling() -> None:
+    same_day = [days_ago(1, pre=9.0), days_ago(1, pre=6.5), days_ago(1, pre=4.0)]
+    assert kinds(same_day) == []
+
+
+def test_range_falling_reads_the_first_session_of_each_day() -> None:
+    sessions = [days_ago(3, pre=9.0), days_ago(2, pre=7.0), days_ago(2, pre=9.0)]
+    assert kinds([*sessions, days_ago(1, pre=5.0)]) == ["rom_falling"]
+
+
+def test_no_real_gain_after_six_sessions_on_different_days() -> None:
     flat = [days_ago(n) for n in range(6, 0, -1)]
     assert kinds(flat) == ["no_gain"]
     assert kinds(flat[1:]) == []
-    gained = [*flat[:-1], days_ago(1, post=7.0 + 2.0)]
-    assert kinds(gained) == []
+    assert kinds([*flat[:-1], days_ago(1, pre=7.0 + 2.0)]) == []
+
+
+def test_a_post_session_gain_without_a_pre_test_gain_is_no_real_gain() -> None:
+    acute = [days_ago(n, post=10.0, verdict="real_gain") for n in range(6, 0, -1)]
+    assert kinds(acute) == ["no_gain"]
+
+
+def test_sessions_on_one_day_are_neither_a_gain_nor_a_lack_of_it() -> None:
+    one_day = [days_ago(2, pre=7.0 + n) for n in range(6)]
+    assert kinds(one_day) == []
+    next_day = [days_ago(1, pre=7.0), days_ago(1, pre=12.0)]
+    assert kinds([*one_day, *next_day]) == ["no_gain"]
+
+
+def test_no_gain_measures_from_an_earlier_day_outside_the_window() -> None:
+    one_day = [days_ago(1), days_ago(1)]
+    assert flag_kinds(one_day, baselines={"a": (7.0, 12)}) == ["no_gain"]
+    assert flag_kinds(one_day * 3, baselines={"a": (7.0, 6)}) == []
 
 
 def test_no_log_for_seven_days() -> None:
@@ -98,3 +145,15 @@ def test_silence_counts_from_the_last_session_even_outside_the_window() -> None:
         plan_started=TODAY - timedelta(days=60), last_session_on=TODAY - timedelta(days=20),
     )  # fmt: skip
     assert [f.reason for f in flags] == ["No session logged for 20 days."]
+
+
+def test_carry_over_is_the_first_pre_test_of_a_later_day() -> None:
+    first, repeat = days_ago(1, pre=8.0), days_ago(1, pre=9.5)
+    assert (
+        carried_over([days_ago(2), first, repeat], baseline_on=TODAY - timedelta(days=2)) == first
+    )
+
+
+def test_same_day_repeats_never_carry_over() -> None:
+    same_day = [days_ago(1, pre=7.0), days_ago(1, pre=9.0), days_ago(1, pre=11.0)]
+    assert carried_over(same_day, baseline_on=TODAY - timedelta(days=1)) is None

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast
 
-from selfmob.clinic.models import Client, PlanItem, Screening, Session, User
-from selfmob.clinic.selectors import Adherence, adherence_of
+from selfmob.clinic.models import Client, PlanItem, Session, User
+from selfmob.clinic.selectors import Adherence, adherence_of, held_by_refer
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
 from selfmob.knowledge.rules.schedule import Schedule
@@ -34,9 +34,10 @@ class ItemFacts:
     retest_id: str
     schedule: Schedule
     first_pre: float | None
+    first_on: date | None
     sessions: int
     last_on: date | None
-    last_post: float | None
+    last_day_pre: float | None  # the pre-test of the latest day's first session
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,16 @@ class DashboardRow:
 
 
 def coach_dashboard(coach: User, today: date) -> list[DashboardRow]:
+    found = Client.objects.filter(coach=coach).values_list(
+        "id", "name", "email", "screening_status"
+    )
     clients = [
-        ClientRef(*row)
-        for row in Client.objects.filter(coach=coach).values_list("id", "name", "email")
+        (ClientRef(pk, name, email), held_by_refer(status)) for pk, name, email, status in found
     ]
-    refer = _uncleared_refers(coach)
     items = _items(coach)
     sessions = _sessions(coach, today - timedelta(days=WINDOW_DAYS))
     rows = [
-        _row(c, items[c.id.hex], sessions[c.id.hex], today, refer=c.id.hex in refer)
-        for c in clients
+        _row(c, items[c.id.hex], sessions[c.id.hex], today, refer=refer) for c, refer in clients
     ]
     return sorted(
         rows, key=lambda r: (min((f.urgency for f in r.flags), default=99), r.client.name)
@@ -71,27 +72,21 @@ def _hex(value: str) -> str:
     return value.replace("-", "")
 
 
-def _uncleared_refers(coach: User) -> set[str]:
-    """Clients with any `refer` screen not yet cleared (later screens do not lift it)."""
-    rows = Screening.objects.filter(
-        client__coach=coach, verdict=Screening.Verdict.REFER, clearance__isnull=True
-    ).values_list(Cast("client_id", CharField()), flat=True)
-    return {_hex(client_id) for client_id in rows}
-
-
 def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
     own = Session.objects.filter(plan_item=OuterRef("pk"))
-    first_pre = own.order_by("performed_on", "created_at").values("pre")[:1]
-    last = own.order_by("-performed_on", "-created_at")
-    last_on, last_post = last.values("performed_on")[:1], last.values("post")[:1]
+    first = own.order_by("performed_on", "created_at")
+    first_pre, first_on = first.values("pre")[:1], first.values("performed_on")[:1]
+    last_day = own.order_by("-performed_on", "created_at")  # the latest day's first session
+    last_on, last_day_pre = last_day.values("performed_on")[:1], last_day.values("pre")[:1]
     count = own.values("plan_item").annotate(n=Count("id")).values("n")[:1]
     rows = (
         PlanItem.objects.filter(plan__client__coach=coach)
         .annotate(
             first_pre=Subquery(first_pre),
+            first_on=Subquery(first_on),
             n=Subquery(count),
             last_on=Subquery(last_on),
-            last_post=Subquery(last_post),
+            last_day_pre=Subquery(last_day_pre),
         )
         .values_list(
             Cast("plan__client_id", CharField()),
@@ -103,9 +98,10 @@ def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
             "plan__starts_on",
             "plan__ends_on",
             "first_pre",
+            "first_on",
             "n",
             "last_on",
-            "last_post",
+            "last_day_pre",
         )
     )
     found: defaultdict[str, list[ItemFacts]] = defaultdict(list)
@@ -119,17 +115,24 @@ def _items(coach: User) -> defaultdict[str, list[ItemFacts]]:
         starts,
         ends,
         first,
+        first_on,
         n,
         last,
-        post,
+        last_pre,
     ) in rows:
         removed_on = removed.date() if isinstance(removed, datetime) else None
         schedule = Schedule(starts, ends, weekdays, every, removed_on)
-        last_day = date.fromisoformat(last) if isinstance(last, str) else last
         found[_hex(client_id)].append(
-            ItemFacts(_hex(key), retest, schedule, first, n or 0, last_day, post)
+            ItemFacts(
+                _hex(key), retest, schedule, first, _day(first_on), n or 0, _day(last), last_pre
+            )
         )
     return found
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date from a subquery: SQLite gives it as ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _sessions(coach: User, since: date) -> defaultdict[str, list[SessionFacts]]:
@@ -179,10 +182,14 @@ def _row(
 
 
 def _latest_change(items: list[ItemFacts]) -> tuple[float | None, str | None]:
-    """The item used last: its last post-test against its first pre-test ever."""
-    used = [i for i in items if i.last_on and i.first_pre is not None and i.last_post is not None]
-    if not used:
+    """What carried over, for the most recently used item where it can be measured: the
+    pre-test of its latest day's first session against its first pre-test ever, when those
+    are on different days. Post-tests and same-day repeats hold a session's immediate effect,
+    so they never count (the carry-over rule of knowledge/rules/flags.py)."""
+    measurable = [i for i in items if i.first_on and i.last_on and i.last_on > i.first_on]
+    if not measurable:
         return None, None
-    item = max(used, key=lambda i: i.last_on or date.min)
-    assert item.first_pre is not None and item.last_post is not None
-    return round(item.last_post - item.first_pre, 2), load_catalogue().test(item.retest_id).unit
+    item = max(measurable, key=lambda i: i.last_on or date.min)
+    assert item.first_pre is not None and item.last_day_pre is not None
+    change = round(item.last_day_pre - item.first_pre, 2)
+    return change, load_catalogue().test(item.retest_id).unit

@@ -31,6 +31,9 @@ NECK_NOT_SCREENED = (
 )
 ONLY_THE_CLIENT = "only the client logs their own sessions"
 COACH_SETTING = "only a coach sets the limit of normal for their clients"
+NOTHING_TO_CLEAR = (
+    "no red-flag screen is waiting for a clearance: only a screen that said to refer needs one"
+)
 
 
 class InvalidInput(ValueError):

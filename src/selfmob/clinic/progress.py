@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from itertools import groupby
+from typing import Literal
 
 from selfmob.clinic.charts import Point, progress_svg
 from selfmob.clinic.models import Client, Measurement, PlanItem, Session
@@ -18,11 +19,17 @@ from selfmob.clinic.selectors import (
     schedule_of,
 )
 from selfmob.knowledge.catalogue import load_catalogue
-from selfmob.knowledge.rules.change import Change, classify_change
+from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.flags import carried_over
 from selfmob.knowledge.rules.measures import reference
 from selfmob.knowledge.schema import RomTest
 
 PAIN_SHOWN = 28  # the most recent sessions listed with their pain
+NOT_YET = (
+    "Not yet measurable: no test before a session on a day after the baseline ({day}). "
+    "What carries over shows in the first test before a session on a later day; a test after "
+    "a session, or another one the same day, still holds that session's immediate effect."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,26 @@ class Week:
     mean_pre: float
     mean_post: float
     sessions: int
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What lasted: the baseline against the pre-test of the first session of the latest day
+    after the baseline's day. The fields of a `Change` (read as `carry_over` by the pages and
+    the API), the verdict `not_yet_measurable` when no such pre-test exists, and the days."""
+
+    test: str
+    unit: str
+    before: float
+    after: float | None
+    change: float | None
+    mdc: float
+    verdict: Literal["real_gain", "within_error", "real_loss", "not_yet_measurable"]
+    source: str | None
+    grade: str
+    reasons: list[str]
+    baseline_on: date
+    after_on: date | None
 
 
 @dataclass(frozen=True)
@@ -43,7 +70,7 @@ class Series:
     mdc: float
     threshold: float | None
     weeks: list[Week]
-    carry_over: Change
+    carry_over: CarryOver
     pain: list[tuple[date, int, int | None]]
 
 
@@ -80,7 +107,8 @@ def _series(
     test_id, side = _test_side(sessions[0])
     test = load_catalogue().test(test_id)
     start = baseline.value if baseline else sessions[0].pre
-    source = f"assessment of {baseline.assessment.measured_on}" if baseline else "first pre-test"
+    start_on = baseline.assessment.measured_on if baseline else sessions[0].performed_on
+    source = f"assessment of {start_on}" if baseline else "first pre-test"
     person = client_person(client, today)
     limits = load_catalogue().policy.limits
     limit = reference(test, person, limits, percentile=coach_percentile(client)).limit
@@ -93,9 +121,25 @@ def _series(
         mdc=test.error.mdc,
         threshold=limit.value if limit else None,
         weeks=_weeks(sessions),
-        carry_over=classify_change(test, before=start, after=sessions[-1].pre),
+        carry_over=carry_over_of(test, sessions, baseline=start, baseline_on=start_on),
         pain=[(s.performed_on, s.pain_during, s.pain_next_day) for s in sessions[-PAIN_SHOWN:]],
     )
+
+
+def carry_over_of(
+    test: RomTest, sessions: list[Session], *, baseline: float, baseline_on: date
+) -> CarryOver:
+    """`sessions` oldest first. Same-day repeats and post-tests never count as carry-over."""
+    latest = carried_over(sessions, baseline_on=baseline_on)
+    if latest is None:
+        error = test.error
+        reason = NOT_YET.format(day=baseline_on)
+        return CarryOver(
+            test.id, test.unit, baseline, None, None, error.mdc, "not_yet_measurable",
+            error.source, error.grade, [reason], baseline_on, None,
+        )  # fmt: skip
+    change = classify_change(test, before=baseline, after=latest.pre)
+    return CarryOver(**asdict(change), baseline_on=baseline_on, after_on=latest.performed_on)
 
 
 def _weeks(sessions: list[Session]) -> list[Week]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Literal
 
 from selfmob.clinic import errors
@@ -16,6 +17,7 @@ from selfmob.knowledge.rules.flags import SessionFacts
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, stored_screen
+from selfmob.knowledge.rules.suggest import precautions_for
 from selfmob.knowledge.schema import RomTest, Technique
 
 
@@ -29,14 +31,79 @@ def uncleared_refer(client: Client) -> Screening | None:
     return pending.order_by("created_at").first()
 
 
-def screening_block(client: Client) -> str | None:
-    """Why self-mobilization may not go on now, or None. A `refer` screen stays in force
-    until the coach records a clearance for it, whatever later screens say (the screening
-    services keep `screening_status` so; no query here)."""
-    status = Client.ScreeningStatus
-    if client.screening_status == status.NOT_SCREENED:
-        return errors.NOT_SCREENED
-    return errors.PLAN_BLOCKED if client.screening_status == status.REFERRED else None
+GateState = Literal["not_screened", "clear", "caution", "refer"]
+CLEARED = (
+    "A professional saw the client after a screen that said to refer; neck techniques stay "
+    "withheld until a screen without a refer answer is on record."
+)
+
+
+class Gate:
+    """The client's screening state: the one rule that plans, sessions, the restriction map,
+    the dashboard, Today, the handout, the API and both clearance paths ask.
+
+    - `not_screened`: no screen yet; nothing may be planned or logged.
+    - `refer`: a screen said to refer and no clearance is recorded for it; it holds whatever
+      later screens say, and it is the screen a clearance clears.
+    - `caution` (with its codes) or `clear`: the latest screen. After a clearance of a `refer`
+      screen its caution codes still act, and the neck counts as not screened.
+    `block` needs no query (the screening services keep `screening_status`); the rest reads
+    the screen in force once."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    @property
+    def block(self) -> str | None:
+        """Why nothing may be planned or logged now, or None."""
+        if self.client.screening_status == Client.ScreeningStatus.NOT_SCREENED:
+            return errors.NOT_SCREENED
+        return errors.PLAN_BLOCKED if held_by_refer(self.client.screening_status) else None
+
+    @cached_property
+    def pending_refer(self) -> Screening | None:
+        """The `refer` screen waiting for a clearance: the one a clearance clears."""
+        return uncleared_refer(self.client)
+
+    @cached_property
+    def in_force(self) -> Screening | None:
+        """An uncleared `refer` screen, else the latest screen."""
+        return self.pending_refer or latest_screening(self.client)
+
+    @cached_property
+    def result(self) -> ScreenResult | None:
+        """What the knowledge core judges with."""
+        screening = self.in_force
+        if screening is None:
+            return None
+        result = stored_screen(load_catalogue(), screening.answers, neck=screening.neck)
+        if result.verdict != "refer" or screening == self.pending_refer:
+            return result
+        verdict: Literal["caution", "clear"] = "caution" if result.cautions else "clear"
+        return replace(result, verdict=verdict, urgent=False, neck=False, reasons=[CLEARED])
+
+    @property
+    def state(self) -> GateState:
+        return "not_screened" if self.result is None else self.result.verdict
+
+    @property
+    def cautions(self) -> list[str]:
+        return self.result.cautions if self.result else []
+
+    @property
+    def neck(self) -> bool:
+        """Whether the screen in force asked the neck questions (and does not refer)."""
+        return self.result is not None and self.result.neck and self.state != "refer"
+
+
+def screening_gate(client: Client) -> Gate:
+    return Gate(client)
+
+
+def held_by_refer(screening_status: str) -> bool:
+    """The gate's `refer` read from the stored status alone, for lists of clients (the
+    dashboard) where reading each client's screens would cost a query each."""
+    return screening_status == Client.ScreeningStatus.REFERRED
 
 
 ADHERENCE_DAYS = 14
@@ -48,6 +115,8 @@ class DueItem:
     technique: Technique
     test: RomTest
     done: bool
+    precautions: list[str]
+    """The technique's precautions, the screen's caution answers first."""
 
 
 @dataclass(frozen=True)
@@ -77,16 +146,23 @@ def due_items(client: Client, day: date) -> list[DueItem]:
         )
     )
     catalogue = load_catalogue()
+    due = [item for item in items if schedule_of(item).is_due(day)]
+    cautions = screening_gate(client).cautions if due else []
     return [
         DueItem(
             item,
             catalogue.technique(item.technique_id),
             catalogue.test(item.retest_id),
             item.id in done,
+            item_precautions(item, cautions),
         )
-        for item in items
-        if schedule_of(item).is_due(day)
+        for item in due
     ]
+
+
+def item_precautions(item: PlanItem, cautions: list[str]) -> list[str]:
+    catalogue = load_catalogue()
+    return precautions_for(catalogue, catalogue.technique(item.technique_id), cautions)
 
 
 def adherence_of(
@@ -132,30 +208,6 @@ def client_person(client: Client, today: date) -> Person:
     return Person(age=age, sex=client.sex or None)
 
 
-CLEARED = (
-    "A professional saw the client after a screen that said to refer; neck techniques stay "
-    "withheld until a screen without a refer answer is on record."
-)
-
-
-def screen_for_assessment(client: Client) -> ScreenResult | None:
-    """The screen result the knowledge core judges with: an uncleared `refer` holds; a
-    cleared one keeps its caution codes but no longer blocks (and asks no neck questions);
-    otherwise the latest screen. None when the client was never screened."""
-    catalogue = load_catalogue()
-    pending = uncleared_refer(client)
-    if pending is not None:
-        return stored_screen(catalogue, pending.answers, neck=pending.neck)
-    latest = latest_screening(client)
-    if latest is None:
-        return None
-    result = stored_screen(catalogue, latest.answers, neck=latest.neck)
-    if result.verdict != "refer":
-        return result
-    verdict: Literal["caution", "clear"] = "caution" if result.cautions else "clear"
-    return replace(result, verdict=verdict, urgent=False, neck=False, reasons=[CLEARED])
-
-
 def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssessment]:
     """Each test of the assessment classified per side, with suggestions when screening allows.
 
@@ -164,7 +216,7 @@ def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssess
     client = assessment.client
     person = client_person(client, today)
     catalogue = load_catalogue()
-    result = screen_for_assessment(client)
+    result = screening_gate(client).result
     values: dict[str, dict[str, float]] = {}
     for m in assessment.measurements.all():
         values.setdefault(m.test_id, {})[m.side] = m.value

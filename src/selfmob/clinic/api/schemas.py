@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
+from selfmob.clinic.models import Client, PlanItem
+from selfmob.clinic.selectors import item_precautions, screening_gate
 from selfmob.clinic.text import checked_line, checked_text
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
@@ -273,6 +275,19 @@ class ItemOut(Schema):
     pain_limit: int
     retest_id: str
     removed_at: datetime | None
+    precautions: list[str]
+    """The technique's precautions, those of the client's caution answers first."""
+
+    @staticmethod
+    def resolve_precautions(obj: PlanItem, context: dict[str, Any]) -> list[str]:
+        """The client's caution codes are read once per request, however many items."""
+        found: dict[uuid.UUID, list[str]] = context["request"].__dict__.setdefault(
+            "selfmob_cautions", {}
+        )
+        client_id = obj.plan.client_id
+        if client_id not in found:
+            found[client_id] = screening_gate(Client.objects.get(id=client_id)).cautions
+        return item_precautions(obj, found[client_id])
 
 
 class PlanOut(Schema):

@@ -28,6 +28,8 @@ class CurrentItem:
     item: PlanItem
     technique: Technique
     test: RomTest
+    precautions: list[str]
+    """The technique's precautions, the screen's caution answers first."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,16 @@ def current_items(client: Client, today: date) -> list[CurrentItem]:
         .order_by("plan__starts_on", "plan__created_at", "position")
     )
     catalogue = load_catalogue()
+    rows = list(items)
+    cautions = selectors.screening_gate(client).cautions if rows else []
     return [
-        CurrentItem(i, catalogue.technique(i.technique_id), catalogue.test(i.retest_id))
-        for i in items
+        CurrentItem(
+            i,
+            catalogue.technique(i.technique_id),
+            catalogue.test(i.retest_id),
+            selectors.item_precautions(i, cautions),
+        )
+        for i in rows
     ]
 
 
@@ -58,9 +67,10 @@ def plans_of(items: list[CurrentItem]) -> list[Plan]:
 
 def hold_of(client: Client) -> Hold | None:
     """Why the sessions are not shown, in the client's words, or None."""
-    if selectors.screening_block(client) is None:
+    state = selectors.screening_gate(client).state
+    if state not in ("not_screened", "refer"):
         return None
-    if client.screening_status == Client.ScreeningStatus.NOT_SCREENED:
+    if state == "not_screened":
         return Hold(
             "Red-flag screen first",
             "Self-mobilization starts after the red-flag screen; nothing is planned until then.",

@@ -10,11 +10,11 @@ from django.db import transaction
 
 from selfmob.clinic import errors, selectors
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.models import Client, Plan, PlanItem, Screening, User
+from selfmob.clinic.models import Client, Plan, PlanItem, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
-from selfmob.knowledge.rules.suggest import adjusted_dose
+from selfmob.knowledge.rules.suggest import adjusted_dose, left_out_by
 from selfmob.knowledge.schema import Technique
 
 WRONG_JOINT = "the re-test {test} measures {joint}, not the joint of {technique}"
@@ -44,9 +44,9 @@ def plan_create(
     ends_on: date | None,
     items: Sequence[ItemInput],
 ) -> Plan:
-    blocked = selectors.screening_block(client)
-    if blocked:
-        raise InvalidInput.one("__all__", blocked)
+    gate = selectors.screening_gate(client)
+    if gate.block:
+        raise InvalidInput.one("__all__", gate.block)
     for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise InvalidInput.one(name, errors.DATE_RANGE)
@@ -55,7 +55,7 @@ def plan_create(
     if not items:
         raise InvalidInput.one("items", NO_ITEMS)
     rows = [_item(i, item) for i, item in enumerate(items)]
-    _check_neck_screen(client, rows)
+    _check_screen(gate, rows)
     plan = Plan.objects.create(
         client=client, starts_on=starts_on, ends_on=ends_on, created_by=created_by
     )
@@ -65,17 +65,19 @@ def plan_create(
     return plan
 
 
-def _check_neck_screen(client: Client, rows: Sequence[PlanItem]) -> None:
-    """Neck techniques need the screen with the neck (cervical-vascular) questions, read as
-    the suggestions read it: the latest screen, and not one saying `refer`."""
+def _check_screen(gate: selectors.Gate, rows: Sequence[PlanItem]) -> None:
+    """Read as the suggestions read it: neck techniques need the screen in force to have
+    asked the neck questions, and a technique the screen's answers leave out (or refer for)
+    cannot be planned."""
     catalogue = load_catalogue()
     for index, row in enumerate(rows):
-        joint = catalogue.joint(catalogue.technique(row.technique_id).joint)
-        if joint.region != "neck":
-            continue
-        latest = selectors.latest_screening(client)
-        if latest is None or not latest.neck or latest.verdict == Screening.Verdict.REFER:
-            raise InvalidInput.one(f"items[{index}].technique_id", errors.NECK_NOT_SCREENED)
+        technique = catalogue.technique(row.technique_id)
+        where = f"items[{index}].technique_id"
+        if catalogue.joint(technique.joint).region == "neck" and not gate.neck:
+            raise InvalidInput.one(where, errors.NECK_NOT_SCREENED)
+        reason = left_out_by(catalogue, technique, gate.cautions)
+        if reason is not None:
+            raise InvalidInput.one(where, reason.reason)
 
 
 def _item(index: int, item: ItemInput) -> PlanItem:

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.db.models import Count, Q
 
-from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.errors import NOTHING_TO_CLEAR, InvalidInput
 from selfmob.clinic.models import Clearance, Client, Screening, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.screen import screen
 
-NOTHING_TO_CLEAR = "only a screening whose verdict is refer needs a clearance"
 ALREADY_CLEARED = "this screening was already cleared"
 NOTE_NEEDED = "say who saw the client and what they advised"
 

@@ -108,7 +108,7 @@ def _build(
 ) -> Session:
     if item.removed_at is not None:
         raise InvalidInput.one("plan_item", errors.ITEM_REMOVED)
-    blocked = selectors.screening_block(item.plan.client)
+    blocked = selectors.screening_gate(item.plan.client).block
     if blocked:
         raise InvalidInput.one("__all__", blocked)
     if performed_on > today:

@@ -60,7 +60,7 @@ def assessment_detail(request: AuthedRequest, assessment_id: str) -> HttpRespons
         "assessment": assessment,
         "client": assessment.client,
         "results": results,
-        "blocked": selectors.screening_block(assessment.client),
+        "blocked": selectors.screening_gate(assessment.client).block,
         # The SVG is built from escaped parts only (diagram.py).
         "diagram": mark_safe(body_svg(selectors.body_marks(results))),
     }

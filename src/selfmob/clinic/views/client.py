@@ -43,7 +43,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     client = own_record(request)
     audit_read(via=request, user=request.user, client=client, what=What.TODAY)
     day = timezone.localdate()
-    blocked = selectors.screening_block(client)
+    blocked = selectors.screening_gate(client).block
     cards = (
         []
         if blocked

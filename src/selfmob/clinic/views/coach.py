@@ -61,10 +61,11 @@ def client_detail(request: AuthedRequest, client_id: str) -> HttpResponse:
     coach = coach_of(request)
     client = get_client_for_user(coach, client_id)
     audit_read(via=request, user=coach, client=client, what=What.CLIENT)
+    gate = selectors.screening_gate(client)
     context = {
         "client": client,
-        "screening": selectors.latest_screening(client),
-        "blocked": selectors.screening_block(client),
+        "screening": gate.in_force,
+        "blocked": gate.block,
         "due": selectors.due_items(client, timezone.localdate()),
         "items": selectors.active_items(client),
     }

@@ -54,7 +54,7 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
             if user.role == User.Role.COACH:
                 return redirect("client", client_id=client.id)
             return redirect("today")
-    blocked = selectors.screening_block(client)
+    blocked = selectors.screening_gate(client).block
     context = {"client": client, "form": form, "items": items, "blocked": blocked}
     status = 400 if request.method == "POST" else 200
     return render(request, "clinic/plan_new.html", context, status=status)

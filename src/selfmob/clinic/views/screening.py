@@ -5,11 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from selfmob.clinic import selectors
+from selfmob.clinic import errors, selectors
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
-from selfmob.clinic.models import Screening, User
+from selfmob.clinic.models import User
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.views.coach import coach_of
@@ -47,7 +47,8 @@ def screening(request: AuthedRequest, client_id: str) -> HttpResponse:
 def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
     user = request.user
     client = get_client_for_user(user, client_id)
-    latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
+    gate = selectors.screening_gate(client)
+    latest = gate.in_force
     if latest is None:
         raise Http404("not found")
     audit_read(via=request, user=user, client=client, what=What.SCREENING)
@@ -65,21 +66,24 @@ def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
 def clearance(request: AuthedRequest, client_id: str) -> HttpResponse:
     coach = coach_of(request)
     client = get_client_for_user(coach, client_id)
-    latest = selectors.uncleared_refer(client) or selectors.latest_screening(client)
+    gate = selectors.screening_gate(client)
+    latest, pending = gate.in_force, gate.pending_refer
     form = ClearanceForm(request.POST)
-    if latest is not None and latest.verdict == Screening.Verdict.REFER and form.is_valid():
+    if pending is not None and form.is_valid():
         try:
             with audit_write(
                 via=request, user=coach, client=client, kind=Kind.CLEAR, what=What.CLEARANCE
             ) as entry:
                 note = form.cleaned_data["note"]
-                entry.record_id = clearance_record(screening=latest, cleared_by=coach, note=note).id
+                entry.record_id = clearance_record(
+                    screening=pending, cleared_by=coach, note=note
+                ).id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
             return redirect("client", client_id=client.id)
-    elif latest is None or latest.verdict != Screening.Verdict.REFER:
-        form.add_error(None, "Only a screen whose verdict is refer needs a clearance.")
+    elif pending is None:
+        form.add_error(None, errors.NOTHING_TO_CLEAR)
     context = {
         "client": client,
         "screening": latest,

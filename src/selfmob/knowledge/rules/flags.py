@@ -1,17 +1,25 @@
 """Flags a coach should act on, most urgent first. Each carries a plain reason.
 
 Order: a red-flag screen without clearance; pain above the limit during a session; pain
-the next day up by the review threshold; range falling by more than the MDC in two sessions
-in a row; no real gain over the baseline after N sessions; no log for N days.
+the next day up by the review threshold; range falling by more than the MDC from one session
+day to the next, twice in a row; no real gain over the baseline after N sessions; no log for
+N days.
+
+Trends read carry-over, not the immediate effect: the pre-test of the first session of each
+day, compared across different days. A post-test, or a pre-test after an earlier session the
+same day, still holds that session's acute gain (Alkhawajah 2019 and Marrón-Gómez 2015 found
+one session's gain still present 48 h later), so it says nothing about what lasts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from itertools import pairwise
+from typing import Literal, Protocol, TypeVar
 
+from selfmob.knowledge.rules.measures import PRECISION
 from selfmob.knowledge.schema import Policy
 
 Kind = Literal["red_flag", "pain_over_limit", "next_day_pain", "rom_falling", "no_gain", "silent"]
@@ -23,7 +31,8 @@ RECENT_DAYS = 7
 
 @dataclass(frozen=True)
 class SessionFacts:
-    """What the flags need to know of one logged session (oldest first in sequences)."""
+    """What the flags need to know of one logged session (oldest first in sequences).
+    `verdict` is the within-session verdict (post against pre): the immediate effect."""
 
     item: str
     performed_on: date
@@ -34,6 +43,43 @@ class SessionFacts:
     pain_during: int
     over_limit: bool
     pain_next_day: int | None
+
+
+class PreTest(Protocol):
+    """A session as the carry-over rule reads it: its day and its pre-session value."""
+
+    @property
+    def performed_on(self) -> date: ...
+
+    @property
+    def pre(self) -> float: ...
+
+
+S = TypeVar("S", bound=PreTest)
+
+
+def day_openers(sessions: Iterable[S]) -> list[S]:
+    """The first session of each day, oldest first (`sessions` oldest first). Its pre-test
+    is the day's only one not raised by an earlier session that day."""
+    openers: dict[date, S] = {}
+    for s in sessions:
+        openers.setdefault(s.performed_on, s)
+    return list(openers.values())
+
+
+def carried_over(sessions: Iterable[S], *, baseline_on: date) -> S | None:
+    """The session whose pre-test shows what carried over from the baseline: the first one
+    of the latest day, if that day is later than the baseline's. None when every pre-test
+    is from the baseline's day (or earlier): same-day repeats never count as carry-over."""
+    openers = day_openers(sessions)
+    if openers and openers[-1].performed_on > baseline_on:
+        return openers[-1]
+    return None
+
+
+def beyond(change: float, mdc: float) -> bool:
+    """A change bigger than the MDC (one exactly at the MDC is within error)."""
+    return round(change, PRECISION) > round(mdc, PRECISION)
 
 
 @dataclass(frozen=True)
@@ -56,9 +102,10 @@ def client_flags(
     baselines: Mapping[str, tuple[float, int]] | None = None,
     last_session_on: date | None = None,
 ) -> list[Flag]:
-    """`sessions` may be a recent window; `baselines` gives, per plan item, its first
-    pre-test ever and its total number of sessions; `last_session_on` the client's last
-    session day, when it may fall outside the window."""
+    """`sessions` may be a recent window of whole days (every session on or after some day);
+    `baselines` gives, per plan item, its baseline (its first pre-test ever) and its total
+    number of sessions; `last_session_on` the client's last session day, when it may fall
+    outside the window."""
     flags = []
     if refer_uncleared:
         flags.append(Flag("red_flag", "The red-flag screen says to see a professional."))
@@ -88,16 +135,42 @@ def _item_flags(
     policy: Policy, mine: Sequence[SessionFacts], baselines: Mapping[str, tuple[float, int]]
 ) -> Iterator[Flag]:
     falling = policy.flags.falling_in_a_row
-    if len(mine) >= falling and all(s.verdict == "real_loss" for s in mine[-falling:]):
+    if _falls(day_openers(mine), falling):
         yield Flag(
-            "rom_falling", f"Range fell by more than the MDC in {falling} sessions in a row."
+            "rom_falling",
+            f"The range before a session fell by more than the MDC from one session day to "
+            f"the next, {falling} times in a row.",
         )
-    enough = policy.flags.no_gain_sessions
-    # Every test in the catalogue is higher-is-better. The baseline is the item's first
-    # pre-test ever when known, else the first one in the sessions given.
+    total = _no_gain(mine, baselines, policy.flags.no_gain_sessions)
+    if total is not None:
+        yield Flag(
+            "no_gain",
+            f"No real gain after {total} sessions: the range before the latest day's first "
+            "session is within the MDC of the baseline.",
+        )
+
+
+def _falls(openers: Sequence[SessionFacts], times: int) -> bool:
+    """The last `times` steps from one session day's pre-test to the next all lose more
+    than the MDC; losses within a session do not count."""
+    steps = list(pairwise(openers))[-times:]
+    return len(steps) == times and all(beyond(a.pre - b.pre, b.mdc) for a, b in steps)
+
+
+def _no_gain(
+    mine: Sequence[SessionFacts], baselines: Mapping[str, tuple[float, int]], enough: int
+) -> int | None:
+    """The item's number of sessions when, after `enough` of them on two days or more, the
+    latest day's first pre-test is not more than the MDC above the baseline; else None.
+    Every test in the catalogue is higher-is-better. The baseline is the item's first
+    pre-test ever when known, else the first one in the sessions given."""
     baseline, total = baselines.get(mine[0].item, (mine[0].pre, len(mine)))
-    if total >= enough and mine[-1].post - baseline <= mine[-1].mdc:
-        yield Flag("no_gain", f"No real gain over the first pre-test after {total} sessions.")
+    # A window holds whole days: sessions left out of it come from earlier days.
+    first_day = date.min if total > len(mine) else mine[0].performed_on
+    latest = carried_over(mine, baseline_on=first_day)
+    if total < enough or latest is None or beyond(latest.pre - baseline, latest.mdc):
+        return None
+    return total
 
 
 def _silent(

@@ -123,6 +123,13 @@ def suggest(
     return Choice(suggestions, left_out)
 
 
+def left_out_by(
+    catalogue: Catalogue, technique: Technique, cautions: Sequence[str]
+) -> LeftOut | None:
+    """Whether the screen's caution codes leave this technique out, and why."""
+    return _left_out(catalogue, technique, [catalogue.questions[c] for c in cautions])
+
+
 def _left_out(
     catalogue: Catalogue, technique: Technique, answered: Sequence[Question]
 ) -> LeftOut | None:
@@ -135,6 +142,19 @@ def _left_out(
             reason = f"{technique.name} is left out: {q.text} Yes. {q.advice}"
             return LeftOut(technique.id, technique.name, reason, False, q.source)
     return None
+
+
+def precautions_for(
+    catalogue: Catalogue, technique: Technique, cautions: Sequence[str]
+) -> list[str]:
+    """The precautions that come with a technique: those of the screen's caution answers it
+    names in `caution_if` first, then its own."""
+    return _precautions(technique, [catalogue.questions[c] for c in cautions])
+
+
+def _precautions(technique: Technique, answered: Sequence[Question]) -> list[str]:
+    screen = [f"{q.text} Yes: {q.advice}" for q in answered if q.id in technique.caution_if]
+    return [*screen, *technique.precautions]
 
 
 def _ranked_down(technique: Technique, answered: Sequence[Question]) -> Question | None:
@@ -185,9 +205,6 @@ def _suggestion(
             f"Ranked after the techniques without body weight through the joint, whatever "
             f"their evidence: {down.text} Yes. {down.advice}"
         )
-    screen_precautions = [
-        f"{q.text} Yes: {q.advice}" for q in answered if q.id in technique.caution_if
-    ]
     frequency = frequency_for(catalogue, technique)
     sources = sorted(
         {
@@ -209,7 +226,7 @@ def _suggestion(
         dose=dose_summary(technique.dose),
         frequency=frequency,
         pain_rule=rule,
-        precautions=[*screen_precautions, *technique.precautions],
+        precautions=_precautions(technique, answered),
         contraindications=list(technique.contraindications),
         reasons=reasons,
         sources=sources,

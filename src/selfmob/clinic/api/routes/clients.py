@@ -36,7 +36,7 @@ from selfmob.clinic.api.schemas import (
     ScreeningOut,
     errors,
 )
-from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.errors import NOTHING_TO_CLEAR, InvalidInput
 from selfmob.clinic.models import Assessment, Client, Screening, User
 from selfmob.clinic.services.accounts import client_create, coach_limit_set, invite_create
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
@@ -142,9 +142,9 @@ def clearance(request: HttpRequest, client_id: UUID, payload: ClearanceIn) -> St
     """The coach records that a professional saw the client after a `refer` screen."""
     coach = coach_of(request)
     found = get_client_for_user(coach, client_id)
-    pending = selectors.uncleared_refer(found)
+    pending = selectors.screening_gate(found).pending_refer
     if pending is None:
-        raise InvalidInput.one("__all__", "no red-flag screen is waiting for a clearance")
+        raise InvalidInput.one("__all__", NOTHING_TO_CLEAR)
     with audit_write(
         via=request, user=coach, client=found, kind=Kind.CLEAR, what=What.CLEARANCE
     ) as entry:
