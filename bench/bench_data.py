@@ -101,7 +101,7 @@ def session_row(client: Client, item: PlanItem, days_ago: int, rng: random.Rando
         idempotency_key=uuid.uuid4(), client=client, plan_item=item,
         performed_on=TODAY - timedelta(days=days_ago), technique_id=item.technique_id,
         test_id=test.id, side="left", pre=pre, post=post, change=change.change, mdc=change.mdc,
-        verdict=change.verdict, pain_during=pain, pain_limit=2, over_limit=False,
+        verdict=change.verdict, pain_rest=pain, pain_during=pain, pain_limit=2, over_limit=False,
     )  # fmt: skip
 
 

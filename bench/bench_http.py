@@ -105,7 +105,7 @@ def main() -> None:
         def session_body() -> str:
             p = item.id.hex
             return (f"{p}-key={uuid.uuid4()}&{p}-performed_on={today}&{p}-pre=50&{p}-post=53"
-                    f"&{p}-pain_during=1")  # fmt: skip
+                    f"&{p}-pain_rest=0&{p}-pain_during=1")  # fmt: skip
 
         targets = {
             "log-session": (f"/items/{item.id}/sessions", session_body),

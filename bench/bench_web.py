@@ -100,7 +100,7 @@ def main() -> None:
 
     def post() -> object:
         fields = {"key": str(uuid.uuid4()), "performed_on": TODAY.isoformat(), "pre": "50",
-                  "post": "53", "pain_during": "1"}  # fmt: skip
+                  "post": "53", "pain_rest": "0", "pain_during": "1"}  # fmt: skip
         data = {f"{item.id.hex}-{k}": v for k, v in fields.items()}
         response = as_client.post(f"/items/{item.id}/sessions", data)
         assert response.status_code == 302, response.status_code

@@ -133,7 +133,7 @@ def seed(env: dict[str, str], *args: str) -> Any:
 
 def session_fields(key: str) -> dict[str, Any]:
     return {"idempotency_key": key, "performed_on": date.today().isoformat(),
-            "pre": 10.0, "post": 11.0, "pain_during": 1}  # fmt: skip
+            "pain_rest": 0, "pre": 10.0, "post": 11.0, "pain_during": 1}  # fmt: skip
 
 
 class Client:

@@ -30,7 +30,8 @@ def entries() -> list[tuple[str, str, str]]:
 def logged(item: PlanItem, days_ago: int = 0) -> uuid.UUID:
     day = timezone.localdate() - timedelta(days=days_ago)
     made = session_log(plan_item=item, idempotency_key=uuid.uuid4(), performed_on=day,
-                       pre=7, post=9, pain_during=1, today=timezone.localdate())  # fmt: skip
+                       pre=7, post=9, pain_rest=0, pain_during=1,
+                       today=timezone.localdate())  # fmt: skip
     return made.session.id
 
 
@@ -121,7 +122,7 @@ WRITES: dict[str, tuple[tuple[str, str], int, Callable[[Personas, PlanItem], int
 
 def session_form(item: PlanItem) -> dict[str, str]:
     fields = {"key": str(uuid.uuid4()), "performed_on": timezone.localdate().isoformat(),
-              "pre": "7", "post": "9.5", "pain_during": "1"}  # fmt: skip
+              "pain_rest": "0", "pre": "7", "post": "9.5", "pain_during": "1"}  # fmt: skip
     return {f"{item.id.hex}-{name}": value for name, value in fields.items()}
 
 

@@ -257,12 +257,15 @@ def test_it_refuses_a_member_its_manifest_does_not_list(full: Practice, tmp_path
 def test_a_backup_made_before_a_migration_restores(full: Practice, tmp_path: Path) -> None:
     """Made before the rate-count table existed: restore loads the rows at that schema,
     then brings the database up to date."""
-    before = everything()
     call_command("migrate", "clinic", "0005_session_instrument", verbosity=0)
     try:
         manifest = backup_create(out=tmp_path / "old.zip")
     finally:
         call_command("migrate", verbosity=0)
+    # The rows as that schema held them: columns added since (a session's pain at rest)
+    # came back empty, as a restore brings them.
+    before = everything()
+    assert {s.pain_rest for s in Session.objects.all()} == {None}
     then = {table.name for table in manifest.tables}
     assert "clinic_ratecount" not in then
     empty_database()

@@ -148,7 +148,7 @@ def test_removing_an_item(ankle_item: PlanItem, screened: Personas, who: str, st
 def log_today(item: PlanItem) -> Session:
     return session_log(
         plan_item=item, idempotency_key=uuid.uuid4(), performed_on=TODAY, pre=7.0, post=8.0,
-        pain_during=1, today=TODAY,
+        pain_rest=0, pain_during=1, today=TODAY,
     ).session  # fmt: skip
 
 

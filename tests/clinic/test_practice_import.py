@@ -157,11 +157,22 @@ def test_it_refuses_what_is_not_a_document(db: None, raw: bytes, message: str) -
 
 
 def test_a_newer_version_asks_for_an_upgrade(doc: Doc) -> None:
-    doc["version"] = 2
+    doc["version"] = 3
     doc["something_new"] = True
     assert refused(doc) == {
-        "version": "this file is version 2; this selfmob reads up to version 1: upgrade selfmob"
+        "version": "this file is version 3; this selfmob reads up to version 2: upgrade selfmob"
     }
+
+
+def test_this_selfmob_writes_version_2_and_reads_version_1(doc: Doc) -> None:
+    assert doc["version"] == 2
+    doc["version"] = 1
+    del doc["coach"]["limit_percentile"]
+    for client in doc["clients"]:
+        for session in client["sessions"]:
+            session.pop("pain_rest", None)
+    practice_import(doc)
+    assert User.objects.get(role=User.Role.COACH).limit_percentile is None
 
 
 @pytest.mark.parametrize("version", [0, "1", True, 1.0])
@@ -215,6 +226,12 @@ def _set(path: str, value: object) -> Mutation:
          "not a whole number"),
         ("clients.0.sessions.2.pain_next_day", -1, "clients[0].sessions[2].pain_next_day",
          "must be 0 or more"),
+        ("clients.0.sessions.0.pain_rest", 11, "clients[0].sessions[0].pain_rest",
+         "must be 10 or less"),
+        ("clients.0.sessions.0.pain_rest", "0", "clients[0].sessions[0].pain_rest",
+         "not a whole number"),
+        ("clients.0.sessions.0.pain_rest", 0.5, "clients[0].sessions[0].pain_rest",
+         "not a whole number"),
         ("clients.0.plans.0.items.0.pain_limit", 4, "clients[0].plans[0].items[0].pain_limit",
          "the pain limit must be a whole number from 0 to 3, got 4"),
         ("clients.0.sessions.0.pain_limit", 5, "clients[0].sessions[0].pain_limit",
@@ -419,3 +436,44 @@ def test_a_file_from_before_the_percentile_still_imports(doc: Doc) -> None:
 def test_a_bad_percentile_is_refused(doc: Doc, value: object) -> None:
     doc["coach"]["limit_percentile"] = value
     assert "coach.limit_percentile" in refused(doc)
+
+
+def test_a_file_from_before_the_pain_at_rest_still_imports(doc: Doc) -> None:
+    """No `pain_rest` anywhere: each session's pain flag is checked by the older rule (pain
+    during above its limit), as it was judged when logged, and kept as it was."""
+    for client in doc["clients"]:
+        for session in client["sessions"]:
+            del session["pain_rest"]
+    practice_import(doc)
+    assert {s.pain_rest for s in Session.objects.all()} == {None}
+    flagged = Session.objects.get(over_limit=True)
+    assert (flagged.pain_during, flagged.pain_limit) == (3, 1)
+
+
+def test_the_pain_at_rest_makes_the_round_trip(practice: Practice) -> None:
+    document = practice_document(practice.coach)
+    stored = {str(s.id): s.pain_rest for s in Session.objects.filter(client__coach=practice.coach)}
+    empty_database()
+    practice_import(copy.deepcopy(document))
+    assert {str(s.id): s.pain_rest for s in Session.objects.all()} == stored
+    assert None in stored.values()
+    assert 0 in stored.values()
+
+
+def test_a_pain_flag_is_checked_against_the_pain_at_rest(doc: Doc) -> None:
+    """Rest 3, during 5, limit 2: within the rule, so a file that says so imports, though
+    the older rule alone would have flagged it."""
+    session = doc["clients"][0]["sessions"][0]
+    session.update(pain_rest=3, pain_during=5, pain_limit=2, over_limit=False)
+    practice_import(doc)
+    assert not Session.objects.get(id=session["id"]).over_limit
+
+
+def test_a_pain_flag_hidden_above_the_ceiling_is_refused(doc: Doc) -> None:
+    session = doc["clients"][0]["sessions"][0]
+    session.update(pain_rest=4, pain_during=6, pain_limit=2, over_limit=False)
+    assert refused(doc) == {
+        "clients[0].sessions[0].over_limit": (
+            "the stored pain flag: not what the rules give for these values"
+        )
+    }

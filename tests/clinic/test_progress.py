@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -8,10 +9,11 @@ from django.urls import reverse
 
 from selfmob.clinic.charts import MAX_POINTS, Point, progress_svg
 from selfmob.clinic.dashboard import DashboardRow, coach_dashboard
-from selfmob.clinic.models import PlanItem
+from selfmob.clinic.models import PlanItem, Session
 from selfmob.clinic.progress import Series, client_progress
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
 from selfmob.clinic.services.sessions import session_log
+from tests.support.factories import logged_before_rest_pain
 from tests.support.personas import ANON, TODAY, Personas, as_
 
 
@@ -22,6 +24,7 @@ def log(item: PlanItem, day_offset: int, pre: float, post: float) -> None:
         performed_on=TODAY + timedelta(days=day_offset),
         pre=pre,
         post=post,
+        pain_rest=0,
         pain_during=1,
         today=TODAY + timedelta(days=30),
     )
@@ -141,6 +144,22 @@ def test_the_progress_page(ankle_item: PlanItem, screened: Personas, who: str, s
         assert "<svg" in page
         assert "Weight-bearing lunge" in page
     assert as_(screened, "owner").post(url).status_code == 405
+
+
+def test_the_progress_page_lists_pain_at_rest_during_and_the_next_day(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    log(ankle_item, 0, 7.0, 9.5)
+    old = logged_before_rest_pain(Session.objects.get())
+    Session.objects.filter(id=old.id).update(pain_next_day=3)
+    log(ankle_item, 1, 7.5, 9.5)
+    page = as_(screened, "owner").get(reverse("progress", args=[screened.client.id]))
+    rows = re.findall(
+        r'<td data-label="At rest, before">([^<]*)</td><td data-label="During">([^<]*)</td>'
+        r'<td data-label="Next day">([^<]*)</td>',
+        page.content.decode(),
+    )
+    assert rows == [("—", "1", "3"), ("0", "1", "—")]
 
 
 def test_a_long_history_draws_only_the_last_year() -> None:

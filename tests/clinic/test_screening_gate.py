@@ -104,7 +104,7 @@ def logging_allowed(people: Personas) -> bool:
     try:
         session_log(
             plan_item=item, idempotency_key=uuid.uuid4(), performed_on=TODAY, pre=7.0,
-            post=8.0, pain_during=0, today=TODAY,
+            post=8.0, pain_rest=0, pain_during=0, today=TODAY,
         )  # fmt: skip
     except InvalidInput:
         return False

@@ -9,18 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from selfmob.clinic.dashboard import coach_dashboard
-from selfmob.clinic.models import PlanItem
+from selfmob.clinic.models import Client, PlanItem, Session, User
 from selfmob.clinic.selectors import client_person, due_items, screening_gate
 from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import clearance_record, screening_record
-from selfmob.clinic.services.sessions import session_log
+from selfmob.clinic.services.sessions import next_day_pain_record, session_log
+from tests.support.factories import logged_before_rest_pain
 from tests.support.knowledge import all_no
 from tests.support.personas import TODAY, Personas
 
 
 def log(item: PlanItem, days_ago: int, **values: Any) -> None:
-    fields: dict[str, Any] = {"pre": 7.0, "post": 7.5, "pain_during": 1} | values
+    fields: dict[str, Any] = {"pre": 7.0, "post": 7.5, "pain_rest": 0, "pain_during": 1} | values
     session_log(
         plan_item=item,
         idempotency_key=uuid.uuid4(),
@@ -57,6 +58,42 @@ def test_the_most_urgent_client_comes_first(ankle_item: PlanItem, screened: Pers
     rows = coach_dashboard(screened.coach, TODAY)
     assert rows[0].client.id == screened.client.id
     assert rows[0].flags[0].kind == "pain_over_limit"
+
+
+def flag_kinds(coach: User, client: Client) -> list[str]:
+    [row] = [r for r in coach_dashboard(coach, TODAY) if r.client.id == client.id]
+    return [f.kind for f in row.flags]
+
+
+def test_the_dashboard_compares_next_day_pain_with_the_pain_at_rest(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    """Rest 0, during 2 (within), next day 2: no higher than during, but 2 up on the rest."""
+    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
+    ankle_item.plan.save()
+    log(ankle_item, 1, pain_rest=0, pain_during=2)
+    next_day_pain_record(session=Session.objects.get(), pain=2, today=TODAY)
+    assert flag_kinds(screened.coach, screened.client) == ["next_day_pain"]
+
+
+def test_the_dashboard_reads_an_older_session_against_its_pain_during(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
+    ankle_item.plan.save()
+    log(ankle_item, 1, pain_rest=0, pain_during=2)
+    old = logged_before_rest_pain(Session.objects.get())
+    next_day_pain_record(session=old, pain=3, today=TODAY)
+    assert flag_kinds(screened.coach, screened.client) == []
+
+
+def test_the_dashboard_keeps_the_stored_pain_verdict(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    log(ankle_item, 0, pain_rest=3, pain_during=5)  # within: 2 above a rest of 3
+    assert flag_kinds(screened.coach, screened.client) == []
+    Session.objects.update(over_limit=True)  # a verdict stored by another rule stays
+    assert flag_kinds(screened.coach, screened.client) == ["pain_over_limit"]
 
 
 def test_a_coach_sees_only_their_clients(people: Personas) -> None:

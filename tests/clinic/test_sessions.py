@@ -9,13 +9,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from selfmob.clinic import errors
+from selfmob.clinic import errors, selectors
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remove
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
-from selfmob.knowledge.rules.pain import STOP_GUIDANCE
+from selfmob.knowledge.rules.pain import STOP
+from tests.support.factories import logged_before_rest_pain
 from tests.support.personas import TODAY, Personas
 
 MDC = load_catalogue().test("wblt-distance").error.mdc
@@ -33,6 +34,7 @@ def log(item: PlanItem, key: uuid.UUID | None = None, **overrides: Any) -> Any:
         "performed_on": TODAY,
         "pre": 7.0,
         "post": 7.0 + MDC + 0.5,
+        "pain_rest": 1,
         "pain_during": 1,
         "today": TODAY,
     }
@@ -84,10 +86,60 @@ def test_a_key_used_by_another_client_is_refused(item: PlanItem, screened: Perso
 
 
 def test_pain_above_the_limit_is_kept_flagged_with_guidance(item: PlanItem) -> None:
-    logged = log(item, pain_during=item.pain_limit + 1)
+    logged = log(item, pain_rest=1, pain_during=1 + item.pain_limit + 1)
     assert logged.session.over_limit
-    assert logged.guidance == STOP_GUIDANCE
+    assert logged.guidance is not None
+    assert logged.guidance.startswith(STOP)
+    assert "rose from 1/10 before you started to 4/10" in logged.guidance
     assert Session.objects.count() == 1
+
+
+def test_the_session_stores_its_pain_at_rest(item: PlanItem) -> None:
+    session = log(item, pain_rest=3, pain_during=5).session
+    session.refresh_from_db()
+    assert (session.pain_rest, session.pain_during, session.over_limit) == (3, 5, False)
+
+
+def test_pain_within_the_rise_above_a_high_rest_is_not_over(item: PlanItem) -> None:
+    """Rest 3, limit 2: 5 is fine; the older absolute rule would have flagged it."""
+    logged = log(item, pain_rest=3, pain_during=5)
+    assert (logged.session.over_limit, logged.guidance) == (False, None)
+
+
+def test_pain_over_the_ceiling_is_over_even_within_the_rise(item: PlanItem) -> None:
+    logged = log(item, pain_rest=4, pain_during=6)
+    assert logged.session.over_limit
+    assert logged.guidance is not None
+    assert "never go above 5/10" in logged.guidance
+
+
+def test_a_new_session_without_the_pain_at_rest_is_refused(item: PlanItem) -> None:
+    with pytest.raises(InvalidInput) as info:
+        log(item, pain_rest=None)
+    assert info.value.fields == {"pain_rest": errors.PAIN_REST_MISSING}
+    assert Session.objects.count() == 0
+
+
+def test_a_retry_of_a_session_stored_before_the_pain_at_rest_needs_none(item: PlanItem) -> None:
+    key = uuid.uuid4()
+    stored = logged_before_rest_pain(log(item, key).session)
+    replay = log(item, key, pain_rest=None)
+    assert not replay.created
+    assert replay.session.id == stored.id
+    assert replay.session.pain_rest is None
+    assert Session.objects.count() == 1
+
+
+def test_an_older_session_keeps_its_stored_verdict(item: PlanItem) -> None:
+    """Logged before the pain at rest was asked: pain 3 over the limit of 2 on its own.
+    Neither the new rule nor a retry judges it again."""
+    key = uuid.uuid4()
+    old = logged_before_rest_pain(log(item, key, pain_rest=2, pain_during=3).session)
+    assert old.over_limit
+    replay = log(item, key, pain_rest=None)
+    assert replay.session.over_limit
+    assert replay.guidance is not None
+    assert "judged by the older rule" in replay.guidance
 
 
 @pytest.mark.parametrize(
@@ -99,6 +151,9 @@ def test_pain_above_the_limit_is_kept_flagged_with_guidance(item: PlanItem) -> N
         ({"post": 99.0}, "post"),
         ({"pain_during": 11}, "pain_during"),
         ({"pain_during": -1}, "pain_during"),
+        ({"pain_rest": 11}, "pain_rest"),
+        ({"pain_rest": -1}, "pain_rest"),
+        ({"pain_rest": None}, "pain_rest"),
     ],
 )
 def test_bad_sessions_name_the_field_and_save_nothing(
@@ -128,13 +183,28 @@ def test_editing_the_plan_never_rewrites_a_logged_session(item: PlanItem) -> Non
 
 
 def test_next_day_pain_up_by_two_asks_for_review(item: PlanItem) -> None:
-    session = log(item, pain_during=1).session
+    session = log(item, pain_rest=1, pain_during=1).session
     tomorrow = TODAY + timedelta(days=1)
     with pytest.raises(InvalidInput):
         next_day_pain_record(session=session, pain=12, today=tomorrow)
     _, guidance = next_day_pain_record(session=session, pain=3, today=tomorrow)
     assert guidance is not None
     assert "review" in guidance
+
+
+def test_next_day_pain_is_compared_with_the_pain_at_rest(item: PlanItem) -> None:
+    """Rest 1, during 3: next day 3 is no higher than during, but 2 up on the rest."""
+    session = log(item, pain_rest=1, pain_during=3).session
+    _, guidance = next_day_pain_record(session=session, pain=3, today=TODAY + timedelta(days=1))
+    assert guidance is not None
+    assert "your pain before that session (1/10)" in guidance
+
+
+def test_next_day_pain_of_an_older_session_is_compared_with_pain_during(item: PlanItem) -> None:
+    session = logged_before_rest_pain(log(item, pain_rest=0, pain_during=1).session)
+    tomorrow = TODAY + timedelta(days=1)
+    _, guidance = next_day_pain_record(session=session, pain=2, today=tomorrow)
+    assert guidance is None
 
 
 def test_next_day_pain_is_recorded_once(item: PlanItem) -> None:
@@ -190,3 +260,15 @@ def test_concurrent_retries_store_one_session(item: PlanItem) -> None:
         t.join()
     assert Session.objects.filter(idempotency_key=key).count() == 1
     assert sum(r.created for r in results) == 1
+
+
+def test_a_stored_verdict_is_not_judged_again_by_any_rule(item: PlanItem) -> None:
+    """A stored verdict that today's rules would not give (pain 4 with no pain at rest,
+    stored as within) stays as stored: on a retry, on the session page and for the flags."""
+    key = uuid.uuid4()
+    session = log(item, key, pain_rest=2, pain_during=4).session
+    Session.objects.filter(id=session.id).update(pain_rest=None, over_limit=False)
+    replay = log(item, key, pain_rest=None)
+    assert (replay.session.over_limit, replay.guidance) == (False, None)
+    assert not selectors.session_pain(replay.session).over_limit
+    assert not selectors.facts_of(replay.session).over_limit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from datetime import timedelta
@@ -12,8 +13,10 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from selfmob.clinic import errors
 from selfmob.clinic.models import Client, PlanItem, Session, User
 from selfmob.clinic.services.accounts import client_create, invite_create
+from tests.support.factories import logged_before_rest_pain
 from tests.support.personas import ANON, PASSWORD, Personas, as_, login
 
 
@@ -123,6 +126,7 @@ def session_data(item: PlanItem, **overrides: object) -> dict[str, object]:
     fields = {
         "key": str(uuid.uuid4()),
         "performed_on": timezone.localdate().isoformat(),
+        "pain_rest": "0",
         "pre": "7",
         "post": "9.5",
         "pain_during": "1",
@@ -163,6 +167,10 @@ def test_a_double_submit_stores_one_session(ankle_item: PlanItem, people: Person
     ("overrides", "message"),
     [
         ({"pain_during": "11"}, "less than or equal to 10"),
+        ({"pain_rest": "11"}, "less than or equal to 10"),
+        ({"pain_rest": "-1"}, "greater than or equal to 0"),
+        ({"pain_rest": "two"}, "Enter a whole number"),
+        ({"pain_rest": ""}, errors.PAIN_REST_MISSING),
         ({"pre": "abc"}, "Enter a number"),
         ({"post": "99"}, "outside the physiological range"),
         ({"performed_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
@@ -181,13 +189,86 @@ def test_bad_sessions_show_the_error_and_save_nothing(
 def test_pain_above_the_limit_shows_guidance(ankle_item: PlanItem, people: Personas) -> None:
     url = reverse("log_session", args=[ankle_item.id])
     response = as_(people, "client").post(
-        url, session_data(ankle_item, pain_during="5"), follow=True
+        url, session_data(ankle_item, pain_rest="1", pain_during="4"), follow=True
     )
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert "Pain above your limit" in page
     assert "do not push through pain" in page
+    assert "rose from 1/10 before you started to 4/10" in page
+    assert "Your coach sees this session too." in page
     assert Session.objects.get().over_limit
+
+
+def test_pain_within_the_rise_above_the_rest_is_within_the_limit(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    response = as_(people, "client").post(
+        url, session_data(ankle_item, pain_rest="3", pain_during="5"), follow=True
+    )
+    page = response.content.decode()
+    assert "Pain: 3/10 before you started, 5/10 during, within your limit." in page
+    assert "Pain above your limit" not in page
+    assert Session.objects.get().pain_rest == 3
+
+
+def test_pain_above_the_ceiling_shows_which_rule(ankle_item: PlanItem, people: Personas) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    response = as_(people, "client").post(
+        url, session_data(ankle_item, pain_rest="4", pain_during="6"), follow=True
+    )
+    assert "should never go above 5/10" in html.unescape(response.content.decode())
+    assert Session.objects.get().over_limit
+
+
+def test_the_page_of_an_older_session_says_which_rule_judged_it(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    as_(people, "client").post(url, session_data(ankle_item, pain_rest="2", pain_during="3"))
+    session = logged_before_rest_pain(Session.objects.get())
+    page = as_(people, "client").get(reverse("session", args=[session.id])).content.decode()
+    assert "Pain: 3/10 during." in page
+    assert "judged by the older rule" in page
+
+
+def test_today_asks_for_the_pain_now_before_the_test_before(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    page = as_(people, "client").get(reverse("today")).content.decode()
+    rest = page.index("Pain now, before you start (0–10)")
+    assert rest < page.index(">Test before<") < page.index("Pain during (0–10)")
+    assert 'data-limit="2" data-ceiling="5"' in page
+    assert f'name="{ankle_item.id.hex}-pain_rest"' in page
+    assert "never go above 5/10" in page
+    assert "your coach, a physiotherapist or a doctor" in page
+
+
+def test_a_solo_user_is_never_sent_to_a_coach(people: Personas) -> None:
+    from selfmob.clinic.services.plans import ItemInput, plan_create
+    from selfmob.clinic.services.screening import screening_record
+    from tests.support.knowledge import all_no
+
+    solo = people.solo.client_record
+    screening_record(client=solo, answers=all_no(), neck=False, recorded_by=people.solo)
+    item = ItemInput("ankle-banded-posterior-glide", "wblt-distance", "right", every_days=1)
+    plan = plan_create(client=solo, created_by=people.solo, starts_on=timezone.localdate(),
+                       ends_on=None, items=[item])  # fmt: skip
+    http = login(people.solo)
+    today = http.get(reverse("today")).content.decode()
+    assert "or ask a physiotherapist or a doctor" in today
+    assert "your coach," not in today
+    assert "your coach will see" not in today
+    logged = http.post(
+        reverse("log_session", args=[plan.items.get().id]),
+        session_data(plan.items.get(), pain_rest="0", pain_during="4"),
+        follow=True,
+    )
+    page = html.unescape(logged.content.decode())
+    assert "Pain above your limit" in page
+    assert "a physiotherapist or a doctor" in page
+    assert "Your coach sees" not in page
 
 
 def test_an_invite_link_signs_the_client_in(people: Personas) -> None:
@@ -268,11 +349,15 @@ def test_today_asks_for_next_day_pain_and_records_it(
 ) -> None:
     session = _yesterday_session(ankle_item)
     http = as_(people, "client")
-    assert "How is the pain today" in http.get(reverse("today")).content.decode()
-    response = http.post(reverse("next_day_pain", args=[session.id]), {"pain": "4"}, follow=True)
-    assert "review" in response.content.decode()
+    today = http.get(reverse("today")).content.decode()
+    assert "How is the pain today" in today
+    assert "(before it: 0/10, during: 1/10)?" in today
+    response = http.post(reverse("next_day_pain", args=[session.id]), {"pain": "2"}, follow=True)
+    said = html.unescape(response.content.decode())
+    assert "review" in said
+    assert "up by 2 points or more on your pain before that session (0/10)" in said
     session.refresh_from_db()
-    assert session.pain_next_day == 4
+    assert session.pain_next_day == 2
     assert "How is the pain today" not in http.get(reverse("today")).content.decode()
 
 

@@ -69,7 +69,7 @@ def build_practice() -> Practice:
     item = plan.items.get()
     logged = session_log(
         plan_item=item, idempotency_key=uuid.uuid4(), performed_on=today - timedelta(days=1),
-        pre=10.0, post=11.5, pain_during=1, today=today,
+        pre=10.0, post=11.5, pain_rest=0, pain_during=1, today=today,
     )  # fmt: skip
     dee = client_create(coach=coach, name="Dee Novak", email="dee@demo.test")
     _, token = invite_create(client=dee)
@@ -313,7 +313,7 @@ def two_charts(p: Practice) -> None:
     for days in (3, 2):
         session_log(plan_item=plan.items.get(), idempotency_key=uuid.uuid4(),
                     performed_on=today - timedelta(days=days), pre=11.0, post=11.5,
-                    pain_during=0, today=today)  # fmt: skip
+                    pain_rest=0, pain_during=0, today=today)  # fmt: skip
 
 
 def test_each_progress_chart_is_named_after_its_own_test_and_side(

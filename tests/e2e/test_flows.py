@@ -188,7 +188,10 @@ def client_accepts(page: Page, link: str) -> None:
     expect(page.get_by_role("heading", name=re.compile(r"^Today"), level=1)).to_be_visible()
 
 
-def client_logs(page: Page, *, pre: float, pain: int, post: float, shot: str = "") -> None:
+def client_logs(
+    page: Page, *, pre: float, pain: int, post: float, rest: int = 0, shot: str = ""
+) -> None:
+    page.get_by_label("Pain now, before you start").fill(str(rest))
     page.get_by_label("Test before").fill(str(pre))
     page.get_by_label("Pain during").fill(str(pain))
     page.get_by_label("Test after").fill(str(post))
@@ -238,7 +241,7 @@ def test_a_coach_and_a_client_run_the_whole_loop(coach_page: Page, client_page: 
     coach_page.get_by_role("link", name="Progress").first.click()
     expect(coach_page.locator("td[data-label='Sessions']")).to_have_text(["1"])
     stored = Session.objects.get()
-    assert (stored.pre, stored.pain_during, stored.post) == (7.0, 1, 9.5)
+    assert (stored.pain_rest, stored.pre, stored.pain_during, stored.post) == (0, 7.0, 1, 9.5)
     assert (stored.technique_id, stored.side, stored.verdict) == (
         technique.id,
         "right",
@@ -253,9 +256,10 @@ def test_pain_above_the_limit_gets_guidance_and_a_flag(coach_page: Page, client_
     client_logs(client_page, pre=7.0, pain=5, post=7.5)
     alert = client_page.get_by_role("alert")
     expect(alert).to_contain_text("Pain above your limit.")
-    expect(alert).to_contain_text("Stop this technique now")
+    expect(alert).to_contain_text("Stop this technique for today")
+    expect(alert).to_contain_text("Your pain rose from 0/10 before you started to 5/10")
     expect(alert).to_contain_text("easier version")
-    expect(alert).to_contain_text("ask your coach")
+    expect(alert).to_contain_text("ask your coach, a physiotherapist or a doctor")
     words = plain_text(client_page).lower()
     pushes = [m.start() for m in re.finditer("push through", words)]
     assert pushes, "the guidance should say not to push through pain"
@@ -276,6 +280,7 @@ def test_a_refer_screen_pauses_the_client_until_the_coach_records_a_clearance(
     open_client(coach_page)
     coach_screens(coach_page, yes_to=REFER_QUESTION)
 
+    client_page.get_by_label("Pain now, before you start").fill("0")
     client_page.get_by_label("Test before").fill("7")
     client_page.get_by_label("Pain during").fill("0")
     client_page.get_by_label("Test after").fill("8")

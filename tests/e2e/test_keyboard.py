@@ -134,13 +134,14 @@ def test_a_client_signs_in_and_logs_a_session_with_the_keyboard_alone(page: Page
     assert not skip.in_main
     page.keyboard.press("Enter")
     assert tab_to(page, lambda focus: True).in_main  # the next stop is inside the content
-    for label, value in (("Test before", "7"), ("Pain during", "1"), ("Test after", "9")):
+    fields = (("Pain now", "2"), ("Test before", "7"), ("Pain during", "1"), ("Test after", "9"))
+    for label, value in fields:
         tab_to(page, named(label))
         page.keyboard.type(value)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("^Session saved"))).to_be_visible()
     stored = Session.objects.get()
-    assert (stored.pre, stored.pain_during, stored.post) == (7.0, 1, 9.0)
+    assert (stored.pain_rest, stored.pre, stored.pain_during, stored.post) == (2, 7.0, 1, 9.0)
 
 
 def test_a_coach_screens_a_client_with_the_keyboard_alone(

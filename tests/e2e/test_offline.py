@@ -44,7 +44,9 @@ def reload_offline(page: Page, context: BrowserContext) -> None:
     go_offline(context)
 
 
-def fill_session(page: Page, pre: str, pain: str, post: str) -> None:
+def fill_session(page: Page, pre: str, pain: str, post: str, rest: str = "2") -> None:
+    if rest:
+        page.get_by_label("Pain now, before you start (0–10)").fill(rest)
     page.get_by_label("Test before").fill(pre)
     page.get_by_label("Pain during (0–10)").fill(pain)
     page.get_by_label("Test after").fill(post)
@@ -69,17 +71,20 @@ def test_a_session_saved_offline_is_sent_once_when_back_online(
     fill_session(page, pre="38", pain="1", post="42")
     expect(page.get_by_text("Waiting to send: 1")).to_be_visible()
     expect(page.get_by_text("Saved on this phone, waiting to send")).to_contain_text(
-        "before 38, pain 1, after 42"
+        "pain at rest 2, before 38, pain 1, after 42"
     )
+    # The form is empty again for the next session, and so is the hint's "You started at 2".
+    expect(page.get_by_label("Pain now, before you start (0–10)")).to_have_value("")
+    expect(page.locator("[data-pain-hint]")).to_contain_text("If it rose more than 2 above")
     assert not Session.objects.exists()
     back_online(context)
     sent = page.get_by_text("Sent: Banded ankle mobilization")
-    expect(sent).to_contain_text("before 38, pain 1, after 42")
+    expect(sent).to_contain_text("pain at rest 2, before 38, pain 1, after 42")
     expect(page.locator("[data-waiting]")).to_be_hidden()
     page.reload()  # a page load sends the queue again: nothing is left in it
     expect(page.get_by_role("heading", name="Banded ankle mobilization")).to_be_visible()
     session = Session.objects.get()
-    assert (session.pre, session.post, session.pain_during) == (38.0, 42.0, 1)
+    assert (session.pain_rest, session.pre, session.post, session.pain_during) == (2, 38.0, 42.0, 1)
     coach = browser.new_context(base_url=live_server.url).new_page()
     sign_in(coach, COACH, PASSWORD)
     coach.goto("/coach")
@@ -132,3 +137,42 @@ def test_a_visit_after_the_session_ended_drops_the_kept_copy(
     page.wait_for_url(re.compile(r"/login\?next="))
     page.wait_for_function(f"{KEPT}.then((kept) => !kept)")
     assert page.evaluate(KEPT) is False
+
+
+def test_offline_a_session_without_the_pain_at_rest_is_not_kept(
+    page: Page, context: BrowserContext, lunge_item: PlanItem
+) -> None:
+    today_kept_offline(page)
+    reload_offline(page, context)
+    fill_session(page, pre="38", pain="1", post="42", rest="")
+    rest = page.get_by_label("Pain now, before you start (0–10)")
+    assert rest.evaluate("(field) => field.validity.valueMissing") is True
+    expect(page.locator("[data-waiting]")).to_be_hidden()
+    assert page.evaluate("localStorage.getItem('selfmob-waiting')") in (None, "0")
+    back_online(context)
+    assert not Session.objects.exists()
+
+
+def test_an_entry_kept_before_the_pain_at_rest_was_asked_is_refused_not_stored(
+    page: Page, context: BrowserContext, lunge_item: PlanItem
+) -> None:
+    """A phone's queue from before the update holds no pain at rest: the server refuses the
+    session (it never was stored) and the page says to enter it again."""
+    today_kept_offline(page)
+    reload_offline(page, context)
+    fill_session(page, pre="38", pain="1", post="42")
+    expect(page.get_by_text("Waiting to send: 1")).to_be_visible()
+    page.evaluate(
+        """() => new Promise((done) => { indexedDB.open('selfmob').onsuccess = (e) => {
+        const store = e.target.result.transaction('outbox', 'readwrite').objectStore('outbox');
+        store.getAll().onsuccess = (r) => {
+          const entry = r.target.result[0];
+          entry.fields = entry.fields.filter(([name]) => !name.endsWith('-pain_rest'));
+          store.put(entry).onsuccess = done;
+        }; }; })"""
+    )
+    back_online(context)
+    expect(page.get_by_text("Not saved: Banded ankle mobilization")).to_contain_text(
+        "before 38, pain 1, after 42. The server did not accept it; please enter it again."
+    )
+    assert not Session.objects.exists()

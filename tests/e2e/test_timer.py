@@ -22,6 +22,7 @@ from tests.support.personas import PASSWORD, user_for
 EMAIL = "ana@example.test"
 COACH = "coach@example.test"
 PAIN = "Pain during (0–10)"
+REST = "Pain now, before you start (0–10)"
 
 
 def plan_for_ana(technique: str, test: str) -> PlanItem:
@@ -80,18 +81,18 @@ def test_the_timer_paces_oscillations_and_pause_stops_the_count(
 
 def test_stop_moves_focus_to_the_pain_question(page: Page, oscillation: PlanItem) -> None:
     card = open_today(page, speed=10)
+    page.get_by_label(REST).fill("1")
     card.get_by_role("button", name="Start the timer").click()
     card.get_by_role("button", name="Stop").click()
     pain = page.get_by_label(PAIN)
     expect(pain).to_be_focused()
-    expect(pain).to_have_accessible_description(
-        "How much did it hurt (0–10)? If it went above 2, stop for today: next time use the"
-        " easier version, or ask your coach."
+    hint = (
+        "How much did it hurt (0–10)? You started at 1: if it went above 3, stop for today."
+        " Next time use the easier version, or ask your coach, a physiotherapist or a doctor."
     )
+    expect(pain).to_have_accessible_description(hint)
     said = card.locator("[data-say]")
-    expect(said).to_have_text(
-        "Stopped. How much did it hurt (0–10)? If it went above your limit of 2, stop for today."
-    )
+    expect(said).to_have_text(f"Stopped. {hint}")
     expect(card.get_by_role("button", name="Start again")).to_be_visible()
     assert "push through" not in (said.text_content() or "")
 
@@ -127,12 +128,13 @@ def test_pain_above_the_limit_gets_guidance_and_flags_the_coach(
     page: Page, oscillation: PlanItem, browser: Browser, live_server: Any
 ) -> None:
     card = open_today(page, speed=10)
+    page.get_by_label(REST).fill("0")
     card.get_by_role("button", name="Start the timer").click()
     card.get_by_role("button", name="Stop").click()
     page.keyboard.type("5")  # focus is on the pain question
     expect(card.get_by_role("alert")).to_have_text(
-        "That is above your limit of 2. Stop for today and save the session; your coach will"
-        " see it."
+        "That is more than 2 above your pain before you started (0). Stop for today and save"
+        " the session; your coach will see it. Do not push through pain."
     )
     page.get_by_label("Test before").fill("-8")
     page.get_by_label("Test after").fill("-6")
@@ -145,3 +147,24 @@ def test_pain_above_the_limit_gets_guidance_and_flags_the_coach(
     row = coach.get_by_role("row", name="Ana")
     expect(row).to_contain_text("Pain went above the limit during a session.")
     coach.context.close()
+
+
+def test_the_warning_follows_the_pain_at_rest_and_the_ceiling(
+    page: Page, oscillation: PlanItem
+) -> None:
+    card = open_today(page, speed=10)
+    rest, pain, alert = page.get_by_label(REST), page.get_by_label(PAIN), card.get_by_role("alert")
+    rest.fill("3")
+    pain.fill("5")  # 2 above a rest of 3: within the limit
+    expect(alert).to_have_count(0)
+    pain.fill("6")
+    expect(alert).to_contain_text("That is above 5/10, the most pain allowed during the technique.")
+    rest.fill("4")  # 6 is within 2 of 4, but above the ceiling still
+    expect(alert).to_contain_text("That is above 5/10")
+    pain.fill("5")
+    expect(alert).to_have_count(0)
+    rest.fill("6")
+    expect(alert).to_have_text(
+        "Your pain is already above 5/10 before you start: do not start today. If it stays"
+        " there, see your coach, a physiotherapist or a doctor."
+    )

@@ -10,7 +10,7 @@ POLICY = load_catalogue().policy
 TODAY = date(2026, 11, 23)
 BASE = SessionFacts(
     item="a", performed_on=TODAY, pre=7.0, post=7.5, mdc=1.9, verdict="within_error",
-    pain_during=1, over_limit=False, pain_next_day=None,
+    pain_rest=1, pain_during=1, over_limit=False, pain_next_day=None,
 )  # fmt: skip
 
 
@@ -51,9 +51,37 @@ def test_pain_over_the_limit_counts_for_a_week() -> None:
     assert kinds([days_ago(7, over_limit=True), days_ago(1)]) == []
 
 
-def test_next_day_pain_up_by_two() -> None:
-    assert kinds([days_ago(1, pain_during=1, pain_next_day=3)]) == ["next_day_pain"]
-    assert kinds([days_ago(1, pain_during=1, pain_next_day=2)]) == []
+def test_next_day_pain_up_by_two_on_the_pain_at_rest_before_the_session() -> None:
+    assert kinds([days_ago(1, pain_rest=1, pain_during=3, pain_next_day=3)]) == ["next_day_pain"]
+    assert kinds([days_ago(1, pain_rest=1, pain_during=3, pain_next_day=2)]) == []
+
+
+def test_next_day_pain_is_not_compared_with_pain_during_when_there_is_a_rest() -> None:
+    """Rest 0, during 4, next day 3: down on pain during, but 3 points up on the rest."""
+    assert kinds([days_ago(1, pain_rest=0, pain_during=4, pain_next_day=3)]) == ["next_day_pain"]
+
+
+def test_without_a_resting_value_next_day_pain_is_compared_with_pain_during() -> None:
+    assert kinds([days_ago(1, pain_rest=None, pain_during=1, pain_next_day=3)]) == ["next_day_pain"]
+    assert kinds([days_ago(1, pain_rest=None, pain_during=1, pain_next_day=2)]) == []
+
+
+def test_the_next_day_reason_says_what_it_was_compared_with() -> None:
+    def reason(rest: int | None) -> str:
+        session = days_ago(1, pain_rest=rest, pain_during=1, pain_next_day=4)
+        flags = client_flags(POLICY, today=TODAY, refer_uncleared=False, sessions=[session],
+                             plan_started=None)  # fmt: skip
+        return flags[0].reason
+
+    assert (
+        reason(1) == "Pain the next day was up by 2 or more points on the pain before that session."
+    )
+    assert "the pain during that session (logged without a pain before it)" in reason(None)
+
+
+def test_a_stored_over_limit_is_kept_whatever_the_pains_say() -> None:
+    assert kinds([days_ago(1, pain_rest=0, pain_during=0, over_limit=True)]) == ["pain_over_limit"]
+    assert kinds([days_ago(1, pain_rest=0, pain_during=9, over_limit=False)]) == []
 
 
 def test_range_falling_between_session_days_twice_in_a_row() -> None:

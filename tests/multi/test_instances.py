@@ -22,6 +22,7 @@ def session_body(*, pre: float, post: float, pain: int) -> dict[str, Any]:
         "performed_on": date.today().isoformat(),
         "pre": pre,
         "post": post,
+        "pain_rest": 0,
         "pain_during": pain,
     }
 

@@ -1,7 +1,8 @@
 """A small practice built through the services, with every kind of record the exports carry:
 a refer screening and its clearance, assessments, a plan with a removed item, sessions over
-the pain limit and with next-day pain, a client with an account and one without, a solo user.
-Also the form data the assessment views take.
+the pain limit and with next-day pain, a session from before the pain at rest was asked for,
+a client with an account and one without, a solo user. Also the form data the assessment
+views take.
 """
 
 from __future__ import annotations
@@ -51,17 +52,28 @@ def answers(*, refer: bool = False) -> dict[str, object]:
     return result
 
 
-def log(item: PlanItem, day: date, pre: float, post: float, pain: int) -> Session:
+def log(item: PlanItem, day: date, pre: float, post: float, pain: int, *, rest: int = 0) -> Session:
+    """A session through the service: `rest` is the pain at rest before it, `pain` during."""
     logged = session_log(
         plan_item=item,
         idempotency_key=uuid.uuid4(),
         performed_on=day,
         pre=pre,
         post=post,
+        pain_rest=rest,
         pain_during=pain,
         today=TODAY,
     )
     return logged.session
+
+
+def logged_before_rest_pain(session: Session) -> Session:
+    """The session as one stored before selfmob asked for the pain at rest: none, and the
+    verdict of the older rule (pain during above the limit alone), which it keeps."""
+    over = session.pain_during > session.pain_limit
+    Session.objects.filter(id=session.id).update(pain_rest=None, over_limit=over)
+    session.refresh_from_db()
+    return session
 
 
 def build_practice(tag: str = "") -> Practice:
@@ -133,7 +145,7 @@ def _ben(coach: User, email: str) -> Client:
         ends_on=None,
         items=[ItemInput("wrist-hand-volar-glide", "wrist-extension", "left", (1, 4))],
     )
-    log(plan.items.get(), TODAY - timedelta(days=2), -5.0, 10.0, 0)
+    logged_before_rest_pain(log(plan.items.get(), TODAY - timedelta(days=2), -5.0, 10.0, 0))
     return ben
 
 

@@ -9,9 +9,11 @@ from selfmob.knowledge.catalogue import Catalogue
 from selfmob.knowledge.jsonable import assessment_json, plain, references
 from selfmob.knowledge.rules.assess import Assessment
 from selfmob.knowledge.rules.measures import fmt
+from selfmob.knowledge.rules.pain import pain_rule
 from selfmob.knowledge.schema import RomTest, Technique
 
 WIDTH = 88
+NEVER_PUSH = "You may stop at any moment; never push through pain."
 NECK_JOINTS = frozenset({"atlantoaxial"})
 __all__ = ["assessment_json", "dump", "plain", "references"]
 
@@ -59,7 +61,7 @@ def technique_card(catalogue: Catalogue, technique: Technique) -> str:
         "",
         f"Dose: {dose_text(dose)} (grade {dose.grade}, {dose.source}).",
         f"Frequency: {frequency_for(catalogue, technique).text}",
-        f"Pain: {catalogue.policy.pain.default_limit}/10 at most during; never push through pain.",
+        wrap(f"Pain: {pain_rule(catalogue.policy).during} {NEVER_PUSH}", ""),
     ]
     lines += _section("Progression", technique.progression)
     lines += _section("Easier version", technique.regression)

@@ -147,6 +147,7 @@ def _sessions(coach: User, since: date) -> defaultdict[str, list[SessionFacts]]:
             "post",
             "mdc",
             "verdict",
+            "pain_rest",
             "pain_during",
             "over_limit",
             "pain_next_day",

@@ -128,18 +128,17 @@ def _one_session(story: Story, item: PlanItem, day: date, today: date, rng: rand
     pre = story.start + story.gain_per_week * weeks + rng.gauss(0, story.noise)
     post = pre + max(0.0, rng.gauss(story.gain_per_week * 2, story.noise))
     painful = (today - day).days in story.painful_days
+    # As many draws from `rng` as before resting pain was asked for, so the numbers stay.
+    rest = 1 if painful else rng.choice((0, 1, 1, 2))
     logged = session_log(
         plan_item=item,
         idempotency_key=uuid.uuid4(),
         performed_on=day,
         pre=round(pre, 1),
         post=round(post, 1),
-        pain_during=item.pain_limit + 2 if painful else rng.choice((0, 1, 1, 2)),
+        pain_rest=rest,
+        pain_during=rest + item.pain_limit + 2 if painful else rest + day.toordinal() % 2,
         today=today,
     )
     if painful:
-        next_day_pain_record(
-            session=logged.session,
-            pain=logged.session.pain_during + 2,
-            today=day + timedelta(days=1),
-        )
+        next_day_pain_record(session=logged.session, pain=rest + 3, today=day + timedelta(days=1))

@@ -19,6 +19,9 @@ DATE_RANGE = "plan dates fall between 2000 and 2099"
 DATES = "the end date must not be before the start date"
 SCHEDULE = "choose weekdays or every N days, not both and not neither"
 WEEKDAYS = "weekdays are numbers 1 (Monday) to 7 (Sunday)"
+PAIN_REST_MISSING = (
+    "record your pain now, at rest, before you start: a whole number from 0 (none) to 10"
+)
 NEXT_DAY_WINDOW = "next-day pain is recorded on the one or two days after the session"
 NEXT_DAY_DONE = "the next-day pain of this session is already recorded"
 HAS_ACCOUNT = (

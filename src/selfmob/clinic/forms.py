@@ -85,10 +85,19 @@ class PasswordForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    """One home session. `key` makes a retried submission land once."""
+    """One home session. `key` makes a retried submission land once. The pain at rest is
+    optional here only so that a retry of a session stored before it was asked for still
+    lands; the service refuses a new session without it (and the browser asks for it)."""
 
     key = forms.UUIDField(widget=forms.HiddenInput)
     performed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    pain_rest = forms.IntegerField(
+        label="Pain now, before you start (0–10)",
+        min_value=0,
+        max_value=10,
+        required=False,
+        widget=forms.NumberInput(attrs={"required": True}),
+    )
     pre = forms.FloatField(label="Test before")
     post = forms.FloatField(label="Test after")
     pain_during = forms.IntegerField(label="Pain during (0–10)", min_value=0, max_value=10)
@@ -101,6 +110,7 @@ class SessionForm(forms.Form):
             for name in ("pre", "post"):
                 self.fields[name].widget.attrs["aria-describedby"] = f"unit-{self.prefix}"
             self.fields["pain_during"].widget.attrs["aria-describedby"] = f"pain-hint-{self.prefix}"
+            self.fields["pain_rest"].widget.attrs["aria-describedby"] = f"rest-hint-{self.prefix}"
 
     @staticmethod
     def new_key() -> uuid.UUID:
@@ -253,7 +263,11 @@ class PlanItemEditForm(DoseFields):
     weekdays = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    pain_limit = forms.IntegerField(min_value=0, max_value=3, label="Pain limit (0–3)")
+    pain_limit = forms.IntegerField(
+        min_value=0,
+        max_value=3,
+        label="Pain limit: points pain may rise above the pain at rest (0–3)",
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -228,7 +228,8 @@ class PlanItem(models.Model):
 
 
 class Session(models.Model):
-    """A self-mobilization done at home: pre-test, technique, pain, post-test."""
+    """A self-mobilization done at home: pain at rest, pre-test, technique, pain during,
+    post-test."""
 
     class Verdict(models.TextChoices):
         REAL_GAIN = "real_gain"
@@ -250,6 +251,9 @@ class Session(models.Model):
     change = models.FloatField()
     mdc = models.FloatField()
     verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    pain_rest = models.PositiveSmallIntegerField(null=True, blank=True)
+    """Pain at rest before the session, 0-10; null for sessions logged before it was asked
+    for, which keep the verdict of the older rule (knowledge/rules/pain.py)."""
     pain_during = models.PositiveSmallIntegerField()
     pain_limit = models.PositiveSmallIntegerField()
     over_limit = models.BooleanField(default=False)
@@ -266,6 +270,10 @@ class Session(models.Model):
         ]
         constraints: ClassVar[list[Any]] = [
             models.CheckConstraint(condition=Q(pain_during__lte=10), name="pain_during_0_to_10"),
+            models.CheckConstraint(
+                condition=Q(pain_rest__isnull=True) | Q(pain_rest__lte=10),
+                name="pain_rest_0_to_10",
+            ),
             models.CheckConstraint(
                 condition=Q(pain_next_day__isnull=True) | Q(pain_next_day__lte=10),
                 name="pain_next_day_0_to_10",

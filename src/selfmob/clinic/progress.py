@@ -33,6 +33,18 @@ NOT_YET = (
 
 
 @dataclass(frozen=True)
+class PainPoint:
+    """One session's pain: at rest before it (None for sessions logged before it was asked
+    for), during it, the next day (None until recorded), and whether it was over the limit."""
+
+    day: date
+    rest: int | None
+    during: int
+    next_day: int | None
+    over_limit: bool
+
+
+@dataclass(frozen=True)
 class Week:
     starts_on: date
     mean_pre: float
@@ -71,7 +83,7 @@ class Series:
     threshold: float | None
     weeks: list[Week]
     carry_over: CarryOver
-    pain: list[tuple[date, int, int | None]]
+    pain: list[PainPoint]
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,10 @@ def _series(
         threshold=limit.value if limit else None,
         weeks=_weeks(sessions),
         carry_over=carry_over_of(test, sessions, baseline=start, baseline_on=start_on),
-        pain=[(s.performed_on, s.pain_during, s.pain_next_day) for s in sessions[-PAIN_SHOWN:]],
+        pain=[
+            PainPoint(s.performed_on, s.pain_rest, s.pain_during, s.pain_next_day, s.over_limit)
+            for s in sessions[-PAIN_SHOWN:]
+        ],
     )
 
 

@@ -15,6 +15,7 @@ from selfmob.knowledge.rules.assess import Assessment as KnowledgeAssessment
 from selfmob.knowledge.rules.assess import assess as knowledge_assess
 from selfmob.knowledge.rules.flags import SessionFacts
 from selfmob.knowledge.rules.measures import Person
+from selfmob.knowledge.rules.pain import PainCheck, stored_during
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, stored_screen
 from selfmob.knowledge.rules.suggest import precautions_for
@@ -184,9 +185,23 @@ def facts_of(s: Session) -> SessionFacts:
         post=s.post,
         mdc=s.mdc,
         verdict=s.verdict,
+        pain_rest=s.pain_rest,
         pain_during=s.pain_during,
         over_limit=s.over_limit,
         pain_next_day=s.pain_next_day,
+    )
+
+
+def session_pain(s: Session) -> PainCheck:
+    """The session's pain verdict as stored when it was logged, with the words of the rule
+    that explains it (the rule against the pain at rest, or, for a session without one,
+    the older limit alone). Never judged again."""
+    return stored_during(
+        load_catalogue().policy,
+        pain=s.pain_during,
+        limit=s.pain_limit,
+        rest=s.pain_rest,
+        over_limit=s.over_limit,
     )
 
 

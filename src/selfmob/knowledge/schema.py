@@ -342,11 +342,17 @@ class Question(Sourced, frozen=True, kw_only=True):
 
 
 class PainPolicy(Sourced, frozen=True, kw_only=True):
+    """`source` and `grade` cover the limit (how far pain may rise above the pain at rest);
+    `ceiling_*` the most pain allowed during a technique; `next_day_*` the review trigger."""
+
     where: dict[str, str] = {}
     """Where in its source each number is found, by name."""
     default_limit: Annotated[int, Meta(ge=0, le=10)]
     coach_min: Annotated[int, Meta(ge=0, le=10)]
     coach_max: Annotated[int, Meta(ge=0, le=10)]
+    ceiling: Annotated[int, Meta(ge=1, le=10)]
+    ceiling_source: Id
+    ceiling_grade: Grade
     next_day_rise: Annotated[int, Meta(ge=1, le=10)]
     next_day_source: Id
     next_day_grade: Grade

@@ -25,7 +25,7 @@ def _session_id(people: Personas, item: PlanItem) -> uuid.UUID:
     item.plan.save()
     today = timezone.localdate()
     logged = session_log(plan_item=item, idempotency_key=uuid.uuid4(), performed_on=today,
-                         pre=8, post=9, pain_during=1, today=today)  # fmt: skip
+                         pre=8, post=9, pain_rest=0, pain_during=1, today=today)  # fmt: skip
     return logged.session.id
 
 
@@ -80,7 +80,7 @@ def _plan() -> dict[str, Any]:
 
 def _session() -> dict[str, Any]:
     return {"idempotency_key": str(uuid.uuid4()), "performed_on": timezone.localdate().isoformat(),
-            "pre": 8.0, "post": 9.5, "pain_during": 1}  # fmt: skip
+            "pain_rest": 0, "pre": 8.0, "post": 9.5, "pain_during": 1}  # fmt: skip
 
 
 WRITES: list[tuple[str, Callable[[Personas, PlanItem], str], Callable[[], Any], dict[str, int]]] = [

@@ -70,7 +70,7 @@ def test_every_export_is_kept(people: Personas) -> None:
 
 def session_body() -> dict[str, Any]:
     return {"idempotency_key": str(uuid.uuid4()), "performed_on": timezone.localdate().isoformat(),
-            "pre": 8.0, "post": 10.5, "pain_during": 1}  # fmt: skip
+            "pain_rest": 0, "pre": 8.0, "post": 10.5, "pain_during": 1}  # fmt: skip
 
 
 def test_writes_leave_their_entries(screened: Personas, ankle_item: PlanItem) -> None:

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from selfmob.clinic import errors
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.knowledge.catalogue import load_catalogue
-from tests.support.api import Api
+from tests.support.api import ROLES, Api, as_role
 from tests.support.knowledge import all_no
 from tests.support.personas import Personas
 
@@ -27,7 +28,7 @@ def item(ankle_item: PlanItem) -> PlanItem:
 
 def session_body(**changes: Any) -> dict[str, Any]:
     body = {"idempotency_key": str(uuid.uuid4()), "performed_on": timezone.localdate().isoformat(),
-            "pre": 8.0, "post": 10.5, "pain_during": 1}  # fmt: skip
+            "pain_rest": 1, "pre": 8.0, "post": 10.5, "pain_during": 1}  # fmt: skip
     return body | changes
 
 
@@ -65,7 +66,7 @@ def test_pain_above_the_limit_is_kept_flagged_and_answered_with_guidance(
     screened: Personas, item: PlanItem
 ) -> None:
     response = Api(screened.client_user).post(
-        f"/items/{item.id}/sessions", session_body(pain_during=item.pain_limit + 3)
+        f"/items/{item.id}/sessions", session_body(pain_during=1 + item.pain_limit + 1)
     )
     assert response.status_code == 201
     data = response.json()
@@ -73,6 +74,84 @@ def test_pain_above_the_limit_is_kept_flagged_and_answered_with_guidance(
     guidance = data["guidance"].lower()
     assert "stop" in guidance
     assert "do not push through pain" in guidance
+    assert "rose from 1/10 before you started to 4/10" in guidance
+    assert "a physiotherapist or a doctor" in guidance
+
+
+def test_the_session_keeps_and_returns_its_pain_at_rest(screened: Personas, item: PlanItem) -> None:
+    client = Api(screened.client_user)
+    made = client.post(f"/items/{item.id}/sessions", session_body(pain_rest=3, pain_during=5))
+    assert made.status_code == 201
+    assert made.json()["guidance"] is None  # 2 above a rest of 3: within the rule
+    session = made.json()["session"]
+    assert (session["pain_rest"], session["pain_during"], session["over_limit"]) == (3, 5, False)
+    read = client.get(f"/sessions/{session['id']}").json()
+    assert read["pain_rest"] == 3
+    assert Session.objects.get().pain_rest == 3
+
+
+def test_pain_above_the_ceiling_is_over_even_within_the_rise(
+    screened: Personas, item: PlanItem
+) -> None:
+    made = Api(screened.client_user).post(
+        f"/items/{item.id}/sessions", session_body(pain_rest=4, pain_during=6)
+    )
+    assert made.json()["session"]["over_limit"] is True
+    assert "never go above 5/10" in made.json()["guidance"]
+
+
+def test_an_older_session_reads_back_with_no_pain_at_rest(
+    screened: Personas, item: PlanItem
+) -> None:
+    client = Api(screened.client_user)
+    made = client.post(f"/items/{item.id}/sessions", session_body())
+    session_id = made.json()["session"]["id"]
+    Session.objects.filter(id=session_id).update(pain_rest=None)  # as stored before it existed
+    read = client.get(f"/sessions/{session_id}").json()
+    assert (read["pain_rest"], read["over_limit"]) == (None, False)
+    listed = client.get(f"/clients/{screened.client.id}/sessions").json()["items"]
+    assert listed[0]["pain_rest"] is None
+
+
+def test_a_new_session_without_the_pain_at_rest_is_refused(
+    screened: Personas, item: PlanItem
+) -> None:
+    body = session_body()
+    del body["pain_rest"]
+    for sent in (body, body | {"pain_rest": None}):
+        response = Api(screened.client_user).post(f"/items/{item.id}/sessions", sent)
+        assert response.status_code == 400
+        fields = response.json()["error"]["fields"]
+        assert fields == {"pain_rest": errors.PAIN_REST_MISSING}
+    assert Session.objects.count() == 0
+
+
+def test_a_retry_of_an_older_session_needs_no_pain_at_rest(
+    screened: Personas, item: PlanItem
+) -> None:
+    client = Api(screened.client_user)
+    body = session_body()
+    made = client.post(f"/items/{item.id}/sessions", body)
+    Session.objects.filter(id=made.json()["session"]["id"]).update(pain_rest=None)
+    del body["pain_rest"]
+    again = client.post(f"/items/{item.id}/sessions", body)
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_client_logs_a_session_with_its_pain_at_rest(
+    screened: Personas, item: PlanItem, role: str
+) -> None:
+    response = as_role(screened, role).post(
+        f"/items/{item.id}/sessions", session_body(pain_rest=2, pain_during=3)
+    )
+    expected = dict(zip(ROLES, [403, 404, 201, 404, 404, 401], strict=True))[role]
+    assert response.status_code == expected
+    assert list(Session.objects.values_list("pain_rest", flat=True)) == (
+        [2] if expected == 201 else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,6 +159,10 @@ def test_pain_above_the_limit_is_kept_flagged_and_answered_with_guidance(
     [
         ({"pain_during": 11}, "pain_during"),
         ({"pain_during": -1}, "pain_during"),
+        ({"pain_rest": 11}, "pain_rest"),
+        ({"pain_rest": -1}, "pain_rest"),
+        ({"pain_rest": "2"}, "pain_rest"),
+        ({"pain_rest": 2.5}, "pain_rest"),
         ({"pre": 500.0}, "pre"),
         ({"post": -3.0}, "post"),
         ({"performed_on": "2999-01-01"}, "performed_on"),
@@ -118,8 +201,8 @@ def test_a_refer_screen_holds_logging_until_cleared(screened: Personas, item: Pl
 def test_next_day_pain_once_and_a_rise_asks_for_review(screened: Personas, item: PlanItem) -> None:
     client = Api(screened.client_user)
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    made = client.post(f"/items/{item.id}/sessions",
-                       session_body(performed_on=yesterday, pain_during=0))  # fmt: skip
+    body = session_body(performed_on=yesterday, pain_rest=1, pain_during=0)
+    made = client.post(f"/items/{item.id}/sessions", body)
     session_id = made.json()["session"]["id"]
     assert Api(screened.coach).post(f"/sessions/{session_id}/next-day-pain",
                                     {"pain": 3}).status_code == 403  # fmt: skip
@@ -216,6 +299,8 @@ def test_progress_summarises_the_series(screened: Personas, item: PlanItem) -> N
     assert (series["test_id"], series["side"]) == ("wblt-distance", item.side)
     assert series["points"][0]["pre"] == 8.0 and series["points"][0]["post"] == 10.0
     assert data["adherence"]["done"] == 1
+    [pain] = series["pain"]
+    assert (pain["rest"], pain["during"], pain["next_day"]) == (1, 1, None)
 
 
 def test_the_instrument_is_kept_when_the_test_allows_it(screened: Personas, item: PlanItem) -> None:

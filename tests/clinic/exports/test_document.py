@@ -32,7 +32,7 @@ def test_it_names_its_schema_version_and_coach(practice: Practice) -> None:
     doc = practice_document(practice.coach, now=NOW)
     assert (doc["schema"], doc["version"], doc["exported_at"]) == (
         "selfmob.practice",
-        1,
+        2,
         "2026-11-23T12:30:00+00:00",
     )
     assert doc["coach"]["email"] == "coach@example.test"
@@ -95,6 +95,18 @@ def test_sessions_keep_pain_over_the_limit_and_the_next_day(practice: Practice) 
     assert [s["performed_on"] for s in sessions] == sorted(s["performed_on"] for s in sessions)
     assert [s["over_limit"] for s in sessions] == [False, True, False]
     assert [s["pain_next_day"] for s in sessions] == [None, None, 4]
+
+
+def test_sessions_keep_their_pain_at_rest(practice: Practice) -> None:
+    sessions = practice_document(practice.coach)["clients"][0]["sessions"]
+    stored = Session.objects.filter(client=practice.ana).order_by("performed_on")
+    assert [s["pain_rest"] for s in sessions] == [s.pain_rest for s in stored] == [0, 0, 0]
+
+
+def test_an_older_session_has_a_null_pain_at_rest(practice: Practice) -> None:
+    [older] = practice_document(practice.coach)["clients"][1]["sessions"]
+    assert older["pain_rest"] is None
+    assert older["over_limit"] is False
 
 
 def test_password_hashes_are_left_out_unless_asked_for(practice: Practice) -> None:

@@ -31,6 +31,7 @@ from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remo
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
+from tests.support.factories import logged_before_rest_pain
 from tests.support.knowledge import all_no
 from tests.support.personas import TODAY, Personas
 
@@ -50,13 +51,16 @@ class Record:
     sessions: list[Session]
 
 
-def log(item: PlanItem, days_ago: int, pre: float, post: float, pain: int = 1) -> Session:
+def log(
+    item: PlanItem, days_ago: int, pre: float, post: float, pain: int = 1, *, rest: int = 0
+) -> Session:
     return session_log(
         plan_item=item,
         idempotency_key=uuid.uuid4(),
         performed_on=TODAY - timedelta(days=days_ago),
         pre=pre,
         post=post,
+        pain_rest=rest,
         pain_during=pain,
         today=TODAY,
     ).session
@@ -109,7 +113,11 @@ def record(people: Personas) -> Record:
         ],
     )
     kept, removed = plan.items.order_by("position")
-    sessions = [log(kept, 3, 7.0, 9.5), log(kept, 2, 7.5, 8.0, pain=3), log(removed, 1, 8.0, 8.5)]
+    sessions = [
+        log(kept, 3, 7.0, 9.5),
+        log(kept, 2, 7.5, 8.0, pain=3, rest=2),
+        logged_before_rest_pain(log(removed, 1, 8.0, 8.5)),
+    ]
     next_day_pain_record(session=sessions[0], pain=2, today=TODAY - timedelta(days=2))
     plan_item_remove(item=removed, now=timezone.now())
     return Record(
@@ -179,7 +187,10 @@ def test_resource_counts_match_the_database(record: Record) -> None:
     screenings = Screening.objects.filter(client=record.client)
     measurements = Measurement.objects.filter(assessment__client=record.client)
     observations = (
-        measurements.count() + 3 * sessions.count() + sessions.exclude(pain_next_day=None).count()
+        measurements.count()
+        + 3 * sessions.count()
+        + sessions.exclude(pain_rest=None).count()
+        + sessions.exclude(pain_next_day=None).count()
     )
     counted = Counter(r.get_resource_type() for r in resources(export(record.client)))
     assert counted == {
@@ -273,9 +284,56 @@ def test_pre_and_post_values_point_to_their_procedure(record: Record) -> None:
         assert values == {"pre-session": session.pre, "post-session": session.post}
         pain = {o.code.coding[0].code: o.valueInteger for o in parts if o.valueInteger is not None}
         expected = {"pain-during": session.pain_during}
+        if session.pain_rest is not None:
+            expected["pain-rest"] = session.pain_rest
         if session.pain_next_day is not None:
             expected["pain-next-day"] = session.pain_next_day
         assert pain == expected
+
+
+def pain_observations(bundle: Bundle, session: Session, code: str) -> list[Any]:
+    return [
+        o
+        for o in of_type(bundle, Observation)
+        if o.partOf
+        and o.partOf[0].reference == url(session.id)
+        and (el.MEASURE, code) in codes(o.code)
+    ]
+
+
+def pain_observation(bundle: Bundle, session: Session, code: str) -> Any:
+    [found] = pain_observations(bundle, session, code)
+    return found
+
+
+def test_the_pain_at_rest_is_its_own_observation_of_the_session(record: Record) -> None:
+    session = record.sessions[1]
+    rest = pain_observation(export(record.client), session, "pain-rest")
+    assert rest.valueInteger == session.pain_rest == 2
+    assert [c.code for c in rest.category[0].coding] == ["survey"]
+    assert str(rest.effectiveDateTime) == session.performed_on.isoformat()
+    assert rest.id == str(uuid.uuid5(session.id, "pain-rest"))
+
+
+def test_pain_during_names_the_rule_it_was_judged_by(record: Record) -> None:
+    bundle = export(record.client)
+    ceiling = load_catalogue().policy.pain.ceiling
+    judged = pain_observation(bundle, record.sessions[1], "pain-during").note[0].text
+    assert judged == (
+        "Pain at rest before the session was 2/10; pain during could rise 2 points above it "
+        f"at most, and never above {ceiling}/10; this is within it."
+    )
+    older = pain_observation(bundle, record.sessions[2], "pain-during").note[0].text
+    assert "no pain at rest was recorded" in older
+    assert "judged by the limit alone" in older
+
+
+def test_a_session_without_pain_at_rest_has_no_such_observation(record: Record) -> None:
+    bundle = export(record.client)
+    old = record.sessions[2]
+    assert old.pain_rest is None
+    assert pain_observations(bundle, old, "pain-rest") == []
+    assert pain_observations(bundle, old, "pain-during")
 
 
 def test_a_refer_screen_and_its_clearance(record: Record) -> None:
@@ -308,7 +366,9 @@ def test_the_plan_has_its_goal_activities_and_pain_limit(record: Record) -> None
     assert goal.get_resource_type() == "Goal"
     kept, removed = (a.detail for a in careplan.activity)
     assert (kept.status, removed.status) == ("in-progress", "stopped")
-    assert f"{record.kept.pain_limit}/10" in kept.description
+    ceiling = load_catalogue().policy.pain.ceiling
+    rule = f"at most {record.kept.pain_limit} points above that, and never above {ceiling}/10"
+    assert rule in kept.description
     assert kept.scheduledTiming.repeat.period == record.kept.every_days
     assert removed.scheduledTiming.repeat.dayOfWeek == ["mon", "thu"]
     [target] = goal.target

@@ -27,7 +27,7 @@ from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import classify_change
-from selfmob.knowledge.rules.pain import pain_rule
+from selfmob.knowledge.rules.pain import check_during, pain_rule
 from selfmob.knowledge.rules.suggest import dose_text
 from tests.support.knowledge import all_no
 from tests.support.pdf import POINTS, page_points, pdf_text
@@ -47,9 +47,13 @@ def first_page(pdf: bytes, tmp_path: Path) -> Image.Image:
     return Image.open(io.BytesIO(png)).convert("L")
 
 
-def log_sessions(item: PlanItem, count: int, *, start: date, pain: int = 1) -> None:
+def log_sessions(
+    item: PlanItem, count: int, *, start: date, pain: int = 1, rest: int | None = None
+) -> None:
     """`count` daily sessions from `start`, slowly improving, stored as the service stores
-    them (the change and verdict from the knowledge core)."""
+    them (the change and verdict from the knowledge core, the pain flag from its rule). With
+    no `rest`, as sessions logged before the pain at rest was asked for."""
+    policy = load_catalogue().policy
     test = load_catalogue().test(item.retest_id)
     rows = []
     for n in range(count):
@@ -69,9 +73,10 @@ def log_sessions(item: PlanItem, count: int, *, start: date, pain: int = 1) -> N
                 change=change.change,
                 mdc=change.mdc,
                 verdict=change.verdict,
+                pain_rest=rest,
                 pain_during=pain,
                 pain_limit=item.pain_limit,
-                over_limit=pain > item.pain_limit,
+                over_limit=check_during(policy, pain, item.pain_limit, rest=rest).over_limit,
             )
         )
     Session.objects.bulk_create(rows)
@@ -194,6 +199,23 @@ def test_the_report_shows_sessions_verdicts_pain_and_adherence(
     assert "above the limit in 4 of 4 sessions" in text
     assert "Pain went above the limit during a session." in text  # the dashboard's flag
     assert "Last 14 days: 4 of 14 planned sessions done." in text
+
+
+def test_the_report_shows_the_pain_at_rest_beside_pain_during(
+    screened: Personas, tmp_path: Path
+) -> None:
+    item = ankle_since(screened, TODAY - timedelta(days=20))
+    log_sessions(item, 1, start=TODAY - timedelta(days=3), pain=1)  # logged before it was asked
+    log_sessions(item, 1, start=TODAY - timedelta(days=2), pain=4, rest=1)
+    log_sessions(item, 1, start=TODAY - timedelta(days=1), pain=5, rest=3)
+    text = pdf_text(progress_report(screened.client, page_size="A4", today=TODAY), tmp_path)
+    assert "Pain at rest" in text
+    assert "— 1/10" in text
+    assert "1/10 4/10 (over)" in text
+    assert "3/10 5/10" in text
+    assert "3/10 5/10 (over)" not in text
+    assert "above the limit in 1 of 3 sessions" in text
+    assert "never above 5/10" in text
 
 
 def test_the_report_says_so_when_there_is_nothing_yet(screened: Personas, tmp_path: Path) -> None:

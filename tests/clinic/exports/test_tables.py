@@ -80,6 +80,13 @@ def test_a_session_row(practice: Practice) -> None:
     assert over["value"] == over["measured_by"] == ""
 
 
+def test_the_pain_at_rest_is_in_its_column(practice: Practice) -> None:
+    ana = rows(client_csv(practice.ana))
+    assert [r["pain_rest"] for r in ana if r["record"] == "session"] == ["0", "0", "0"]
+    [older] = [r for r in rows(client_csv(practice.ben)) if r["record"] == "session"]
+    assert older["pain_rest"] == ""
+
+
 def test_next_day_pain_is_in_its_column(practice: Practice) -> None:
     table = rows(client_csv(practice.ana))
     assert [r["pain_next_day"] for r in table if r["record"] == "session"] == ["", "", "4"]

@@ -306,9 +306,10 @@ class SessionIn(In):
                 {
                     "idempotency_key": "6f1c2a4e-8d7b-4c1e-9f3a-2b5d7e9c1a3f",
                     "performed_on": "2026-11-23",
+                    "pain_rest": 2,
                     "pre": 8.0,
                     "post": 10.5,
-                    "pain_during": 1,
+                    "pain_during": 3,
                     "instrument": "tape-measure",
                 }
             ]
@@ -319,6 +320,11 @@ class SessionIn(In):
     """Made by the caller, once per session: sending the same key again returns the session
     already stored instead of logging a second one."""
     performed_on: date
+    pain_rest: StrictInt | None = None
+    """Pain at rest before the session, 0-10. Required for a new session (400 without it);
+    only a retry of a session stored before selfmob asked for it may leave it out. Pain
+    during may rise at most the item's `pain_limit` above it and never above the ceiling
+    (5/10 by default)."""
     pre: StrictFloat
     post: StrictFloat
     pain_during: StrictInt
@@ -347,9 +353,14 @@ class SessionOut(Schema):
     change: float
     mdc: float
     verdict: str
+    pain_rest: int | None
+    """Pain at rest before the session; null for sessions logged before it was asked for,
+    whose `over_limit` was judged by the limit alone (pain during at most `pain_limit`)."""
     pain_during: int
     pain_limit: int
+    """Points pain may rise above `pain_rest` (or, without it, the most pain during)."""
     over_limit: bool
+    """As judged when the session was logged; never judged again."""
     pain_next_day: int | None
     created_at: datetime
 
@@ -358,7 +369,10 @@ class LoggedOut(Schema):
     session: SessionOut
     created: bool
     guidance: str | None
-    """Plain advice when the pain went above the limit (stop, easier variant, tell the coach)."""
+    """Plain advice when the pain went above the limit: which part of the rule it broke (the
+    rise above the pain at rest, the ceiling, or for an older session the limit alone), to
+    stop, to use the easier variant, and whom to ask; or, after next-day pain, to pause
+    for a review."""
 
 
 class AssessIn(In):

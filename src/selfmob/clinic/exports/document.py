@@ -226,6 +226,7 @@ def _session(s: Session) -> Json:
         "change": s.change,
         "mdc": s.mdc,
         "verdict": s.verdict,
+        "pain_rest": s.pain_rest,
         "pain_during": s.pain_during,
         "pain_limit": s.pain_limit,
         "over_limit": s.over_limit,

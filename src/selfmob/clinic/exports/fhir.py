@@ -355,7 +355,10 @@ def _session(s: Session, plan_id: uuid.UUID, ctx: _Context) -> Iterator[Json]:
         if timing == "post-session":
             observation["note"] = [{"text": el.change_note(s, test.unit)}]
         yield observation
-    yield _observation(s, "pain-during") | around | el.pain_during(s)
+    if s.pain_rest is not None:
+        yield _observation(s, "pain-rest") | around | el.pain_rest(s.pain_rest)
+    ceiling = ctx.catalogue.policy.pain.ceiling
+    yield _observation(s, "pain-during") | around | el.pain_during(s, ceiling)
     if s.pain_next_day is not None:
         later = {k: v for k, v in around.items() if k != "effectiveDateTime"}
         next_day = el.pain_next_day(s.pain_next_day, s.performed_on)

@@ -163,15 +163,35 @@ def change_note(session: Session, unit: str) -> str:
     )
 
 
-def pain_during(session: Session) -> Json:
-    """Without `effective[x]`: it is the session's day, which the caller sets."""
+def pain_rest(pain: int) -> Json:
+    """Pain at rest before the session. Without `effective[x]`: the caller sets the day."""
+    return {
+        "category": [SURVEY],
+        "code": measure("pain-rest", "Pain at rest before self-mobilization, 0–10 numeric rating"),
+        "valueInteger": pain,
+    }
+
+
+def pain_during(session: Session, ceiling: int) -> Json:
+    """Without `effective[x]`: it is the session's day, which the caller sets. The note
+    gives the verdict stored when the session was logged, and the rule it was judged by."""
     limit = session.pain_limit
     verdict = "above it" if session.over_limit else "within it"
+    if session.pain_rest is None:
+        rule = (
+            f"The plan's pain limit was {limit}/10 (no pain at rest was recorded before this "
+            "session, so it was judged by the limit alone)"
+        )
+    else:
+        rule = (
+            f"Pain at rest before the session was {session.pain_rest}/10; pain during could "
+            f"rise {limit} points above it at most, and never above {ceiling}/10"
+        )
     return {
         "category": [SURVEY],
         "code": measure("pain-during", "Pain during self-mobilization, 0–10 numeric rating"),
         "valueInteger": session.pain_during,
-        "note": [{"text": f"The plan's pain limit was {limit}/10; this is {verdict}."}],
+        "note": [{"text": f"{rule}; this is {verdict}."}],
     }
 
 
@@ -219,7 +239,9 @@ def activity(
     words = [
         f"{side}{technique.name}.",
         f"Dose: {dose}." if dose else "",
-        f"Keep pain during it at {item.pain_limit}/10 or less; above that, stop.",
+        f"Note the pain at rest before each session; pain during it may rise at most "
+        f"{item.pain_limit} points above that, and never above "
+        f"{catalogue.policy.pain.ceiling}/10; beyond that, stop.",
         f"Re-test before and after: {test.name}.",
     ]
     detail: Json = {

@@ -30,6 +30,7 @@ from selfmob.clinic.exports.plan_words import (
 )
 from selfmob.clinic.exports.report import report_of
 from selfmob.clinic.models import Client, Plan
+from selfmob.knowledge.catalogue import load_catalogue
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 BAD_PAGE_SIZE = "the page size must be A4 or Letter, not {value!r}"
@@ -118,6 +119,7 @@ def progress_report_html(client: Client, *, page_size: str, today: date) -> str:
         "today": day_text(today),
         "hold": hold_of(client),
         "report": report,
+        "ceiling": load_catalogue().policy.pain.ceiling,
     }
     return render_to_string("clinic/pdf/report.html", context)
 

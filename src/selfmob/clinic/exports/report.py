@@ -32,6 +32,7 @@ class SessionRow:
     post: float
     change: float
     verdict: str
+    pain_rest: int | None
     pain_during: int
     pain_limit: int
     over_limit: bool
@@ -100,6 +101,7 @@ def _logged(client: Client) -> list[tuple[tuple[str, str], SessionRow, SessionFa
             "change",
             "mdc",
             "verdict",
+            "pain_rest",
             "pain_during",
             "pain_limit",
             "over_limit",
@@ -109,8 +111,8 @@ def _logged(client: Client) -> list[tuple[tuple[str, str], SessionRow, SessionFa
     return [
         (
             (test_id, side),
-            SessionRow(day, pre, post, change, verdict, during, limit, over, next_day),
-            SessionFacts(item.hex, day, pre, post, mdc, verdict, during, over, next_day),
+            SessionRow(day, pre, post, change, verdict, rest, during, limit, over, next_day),
+            SessionFacts(item.hex, day, pre, post, mdc, verdict, rest, during, over, next_day),
         )
         for (
             item,
@@ -122,6 +124,7 @@ def _logged(client: Client) -> list[tuple[tuple[str, str], SessionRow, SessionFa
             change,
             mdc,
             verdict,
+            rest,
             during,
             limit,
             over,

@@ -252,17 +252,19 @@ class _Checker:
 
     def _session_facts(self, s: SessionIn, where: str) -> None:
         """What the server works out when a session is logged must agree with the rules, so
-        a file cannot hide a real loss or pain above the limit from the dashboard."""
+        a file cannot hide a real loss or pain above the limit from the dashboard. A session
+        without `pain_rest` (from before it was asked for) is judged by the limit alone, as it
+        was when it was logged."""
         catalogue = load_catalogue()
         try:
             change = classify_change(catalogue.test(s.test_id), before=s.pre, after=s.post,
                                      mdc=s.mdc)  # fmt: skip
-            over = check_during(catalogue.policy, s.pain_during, s.pain_limit).over_limit
+            pain = check_during(catalogue.policy, s.pain_during, s.pain_limit, rest=s.pain_rest)
         except KnowledgeError:  # a value out of range: `_measured` has named it already
             return
         if abs(change.change - s.change) > 0.01 or change.verdict != s.verdict:
             self.fail(f"{where}.verdict", RECOMPUTED.format(what="change and verdict"))
-        if over != s.over_limit:
+        if pain.over_limit != s.over_limit:
             self.fail(f"{where}.over_limit", RECOMPUTED.format(what="pain flag"))
 
     def _measured(

@@ -251,6 +251,7 @@ def _session(s: SessionIn, client_id: uuid.UUID) -> Session:
         change=s.change,
         mdc=s.mdc,
         verdict=s.verdict,
+        pain_rest=s.pain_rest,
         pain_during=s.pain_during,
         pain_limit=s.pain_limit,
         over_limit=s.over_limit,

@@ -1,4 +1,4 @@
-"""The records of a `selfmob.practice` document, version 1: JSON values to pydantic models.
+"""The records of a `selfmob.practice` document, versions 1 and 2: JSON values to pydantic models.
 
 Strict: no unknown keys, no NaN or infinity, no number given as text or text as a number (and
 no key twice in an object: practice_records). Each value is checked on its own here (ranges,
@@ -26,7 +26,8 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
 
 SCHEMA = "selfmob.practice"
-VERSION = 1
+VERSION = 2
+"""2 added `coach.limit_percentile` and sessions' `pain_rest`; a version-1 file has neither."""
 """The newest version this selfmob reads and the one it writes."""
 
 NOT_UTF8 = "not UTF-8 text"
@@ -181,6 +182,8 @@ class SessionIn(Record):
     change: float
     mdc: Annotated[float, Field(gt=0)]
     verdict: Literal["real_gain", "within_error", "real_loss"]
+    pain_rest: Pain | None = None
+    """Pain at rest before the session (absent or null in files from before it was asked)."""
     pain_during: Pain
     pain_limit: PainLimit
     over_limit: bool
@@ -203,7 +206,7 @@ class ClientIn(Record):
 
 class PracticeIn(Record):
     schema_name: Literal["selfmob.practice"] = Field(alias="schema")
-    version: Literal[1]
+    version: Literal[1, 2]
     exported_at: Timestamp
     coach: UserIn | None
     clients: list[ClientIn]

@@ -1,5 +1,9 @@
 """Log a home session. A retried submission with the same idempotency key returns the
-session already stored instead of creating a second one."""
+session already stored instead of creating a second one.
+
+A new session needs the pain at rest before it (`pain_rest`); a retry of a session stored
+before selfmob asked for it does not, so the rule lives here, after the replay lookup, rather
+than in the forms and the API schema."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from selfmob.clinic.models import PlanItem, Session
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.change import classify_change
-from selfmob.knowledge.rules.pain import check_during, check_next_day, checked_pain
+from selfmob.knowledge.rules.pain import check_during, check_next_day
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ def session_log(
     performed_on: date,
     pre: float,
     post: float,
+    pain_rest: int | None,
     pain_during: int,
     today: date,
     instrument: str = "",
@@ -44,7 +49,7 @@ def session_log(
             performed_on=performed_on,
             pre=pre,
             post=post,
-            pain_during=pain_during,
+            pains=(pain_rest, pain_during),
             today=today,
         )
         session.instrument = _checked_instrument(session.test_id, instrument)
@@ -92,8 +97,7 @@ def _replayed(session: Session, client_id: uuid.UUID, item_id: uuid.UUID) -> Log
 
 
 def _guidance(session: Session) -> str | None:
-    policy = load_catalogue().policy
-    return check_during(policy, session.pain_during, session.pain_limit).guidance
+    return selectors.session_pain(session).guidance
 
 
 def _build(
@@ -103,9 +107,10 @@ def _build(
     performed_on: date,
     pre: float,
     post: float,
-    pain_during: int,
+    pains: tuple[int | None, int],
     today: date,
 ) -> Session:
+    """`pains`: the pain at rest before the session and the pain during it."""
     if item.removed_at is not None:
         raise InvalidInput.one("plan_item", errors.ITEM_REMOVED)
     blocked = selectors.screening_gate(item.plan.client).block
@@ -117,10 +122,12 @@ def _build(
         message = errors.BEFORE_PLAN.format(start=item.plan.starts_on.isoformat())
         raise InvalidInput.one("performed_on", message)
     catalogue = load_catalogue()
+    rest, pain = pains
+    if rest is None:
+        raise InvalidInput.one("pain_rest", errors.PAIN_REST_MISSING)
     try:
         change = classify_change(catalogue.test(item.retest_id), before=pre, after=post)
-        pain = checked_pain(pain_during, field_name="pain_during")
-        over = check_during(catalogue.policy, pain, item.pain_limit).over_limit
+        over = check_during(catalogue.policy, pain, item.pain_limit, rest=rest).over_limit
     except KnowledgeError as exc:
         field = {"before": "pre", "after": "post"}.get(exc.field or "", exc.field)
         raise InvalidInput.from_knowledge(exc, field) from None
@@ -137,6 +144,7 @@ def _build(
         change=change.change,
         mdc=change.mdc,
         verdict=change.verdict,
+        pain_rest=rest,
         pain_during=pain,
         pain_limit=item.pain_limit,
         over_limit=over,
@@ -147,10 +155,13 @@ NEXT_DAY_WINDOW = 2  # days after the session in which its next-day pain is aske
 
 
 def next_day_pain_record(*, session: Session, pain: int, today: date) -> tuple[Session, str | None]:
-    """Record pain the day after; a rise of 2 or more points asks for a review."""
+    """Record pain the day after; up by 2 or more points on the pain at rest before the
+    session (on the pain during it, for a session without one) asks for a review."""
     policy = load_catalogue().policy
     try:
-        check = check_next_day(policy, before=session.pain_during, next_day=pain)
+        check = check_next_day(
+            policy, rest=session.pain_rest, during=session.pain_during, next_day=pain
+        )
     except KnowledgeError as exc:
         raise InvalidInput.from_knowledge(exc, "pain_next_day") from None
     window = session.performed_on + timedelta(days=NEXT_DAY_WINDOW)

@@ -23,7 +23,6 @@ from selfmob.clinic.models import AuditEntry, Client, User
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
-from selfmob.knowledge.rules.pain import check_during
 
 
 def own_record(request: HttpRequest) -> Client:
@@ -63,6 +62,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "blocked": blocked,
         "cards": cards,
         "day": day,
+        "ceiling": load_catalogue().policy.pain.ceiling,
         "awaiting": selectors.awaiting_next_day_pain(client, day),
         "pain_form": NextDayPainForm(),
     }
@@ -110,6 +110,7 @@ def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
                     performed_on=data["performed_on"],
                     pre=data["pre"],
                     post=data["post"],
+                    pain_rest=data["pain_rest"],
                     pain_during=data["pain_during"],
                     instrument=data["instrument"],
                     today=timezone.localdate(),
@@ -134,8 +135,11 @@ def session_detail(request: AuthedRequest, session_id: str) -> HttpResponse:
     session = get_session_for_user(request.user, session_id)
     audit_read(via=request, user=request.user, client=session.client, what=What.SESSION)
     catalogue = load_catalogue()
-    guidance = check_during(catalogue.policy, session.pain_during, session.pain_limit).guidance
-    context = {"session": session, "guidance": guidance, "test": catalogue.test(session.test_id)}
+    context = {
+        "session": session,
+        "pain": selectors.session_pain(session),
+        "test": catalogue.test(session.test_id),
+    }
     return render(request, "clinic/logged.html", context)
 
 

@@ -55,7 +55,14 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
                 return redirect("client", client_id=client.id)
             return redirect("today")
     blocked = selectors.screening_gate(client).block
-    context = {"client": client, "form": form, "items": items, "blocked": blocked}
+    ceiling = load_catalogue().policy.pain.ceiling
+    context = {
+        "client": client,
+        "form": form,
+        "items": items,
+        "blocked": blocked,
+        "ceiling": ceiling,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "clinic/plan_new.html", context, status=status)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from selfmob.clinic.access import AuthedRequest, get_client_for_user
 from selfmob.clinic.progress import client_progress, series_chart
 from selfmob.clinic.services.audit import What, audit_read
+from selfmob.knowledge.catalogue import load_catalogue
 
 
 @login_required
@@ -23,5 +24,6 @@ def progress(request: AuthedRequest, client_id: str) -> HttpResponse:
         "client": client,
         "summary": summary,
         "series": zip(summary.series, charts, strict=True),
+        "pain_policy": load_catalogue().policy.pain,
     }
     return render(request, "clinic/progress.html", context)

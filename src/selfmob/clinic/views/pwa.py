@@ -28,6 +28,7 @@ SHELL = (
     "clinic/app.js",
     "clinic/outbox.js",
     "clinic/timer.js",
+    "clinic/pain.js",
     "clinic/measure.js",
     "clinic/icon.svg",
 )

@@ -1,9 +1,9 @@
 """Flags a coach should act on, most urgent first. Each carries a plain reason.
 
-Order: a red-flag screen without clearance; pain above the limit during a session; pain
-the next day up by the review threshold; range falling by more than the MDC from one session
-day to the next, twice in a row; no real gain over the baseline after N sessions; no log for
-N days.
+Order: a red-flag screen without clearance; pain above the limit during a session (its
+stored verdict); pain the next day up by the review threshold on the pain at rest before
+that session (rules/pain.py); range falling by more than the MDC from one session day to the
+next, twice in a row; no real gain over the baseline after N sessions; no log for N days.
 
 Trends read carry-over, not the immediate effect: the pre-test of the first session of each
 day, compared across different days. A post-test, or a pre-test after an earlier session the
@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import Literal, Protocol, TypeVar
 
 from selfmob.knowledge.rules.measures import PRECISION
+from selfmob.knowledge.rules.pain import next_day_review
 from selfmob.knowledge.schema import Policy
 
 Kind = Literal["red_flag", "pain_over_limit", "next_day_pain", "rom_falling", "no_gain", "silent"]
@@ -32,7 +33,8 @@ RECENT_DAYS = 7
 @dataclass(frozen=True)
 class SessionFacts:
     """What the flags need to know of one logged session (oldest first in sequences).
-    `verdict` is the within-session verdict (post against pre): the immediate effect."""
+    `verdict` is the within-session verdict (post against pre): the immediate effect;
+    `over_limit` the pain verdict stored when it was logged (never judged again)."""
 
     item: str
     performed_on: date
@@ -40,6 +42,8 @@ class SessionFacts:
     post: float
     mdc: float
     verdict: str
+    pain_rest: int | None
+    """Pain at rest before the session; None for a session logged before it was asked."""
     pain_during: int
     over_limit: bool
     pain_next_day: int | None
@@ -112,12 +116,30 @@ def client_flags(
     recent = [s for s in sessions if (today - s.performed_on).days < RECENT_DAYS]
     if any(s.over_limit for s in recent):
         flags.append(Flag("pain_over_limit", "Pain went above the limit during a session."))
-    rise = policy.pain.next_day_rise
-    if any(s.pain_next_day is not None and s.pain_next_day - s.pain_during >= rise for s in recent):
-        flags.append(Flag("next_day_pain", f"Pain the next day rose by {rise} or more points."))
+    flags += _next_day_flag(policy, recent)
     flags += _trend_flags(policy, sessions, baselines or {})
     silent = _silent(policy, today, sessions, plan_started, last_session_on)
     return sorted(flags + silent, key=lambda f: f.urgency)
+
+
+def _next_day_flag(policy: Policy, recent: Sequence[SessionFacts]) -> list[Flag]:
+    """Next-day pain up by the review threshold on the pain at rest before that session (on
+    the pain during it, for a session logged without one): pain/next_day_review."""
+    for s in recent:
+        if s.pain_next_day is None:
+            continue
+        if next_day_review(
+            policy, rest=s.pain_rest, during=s.pain_during, next_day=s.pain_next_day
+        ):
+            against = (
+                "the pain before that session"
+                if s.pain_rest is not None
+                else "the pain during that session (logged without a pain before it)"
+            )
+            rise = policy.pain.next_day_rise
+            reason = f"Pain the next day was up by {rise} or more points on {against}."
+            return [Flag("next_day_pain", reason)]
+    return []
 
 
 def _trend_flags(

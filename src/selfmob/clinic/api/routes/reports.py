@@ -41,7 +41,7 @@ FILES = {
 def progress(request: HttpRequest, client_id: UUID) -> dict[str, Any]:
     """Adherence over the last 14 days and, per test and side: every pre/post pair, the
     baseline, MDC and threshold, weekly means, carry-over (latest pre against baseline) and
-    pain over time."""
+    pain over time (at rest before, during, the next day; `rest` null for older sessions)."""
     found = client_read(request, client_id, What.PROGRESS)
     summary = client_progress(found, timezone.localdate())
     adherence = summary.adherence
@@ -67,7 +67,10 @@ def _series(series: Series) -> dict[str, Any]:
         "points": plain(series.points),
         "weeks": plain(series.weeks),
         "carry_over": plain(series.carry_over),
-        "pain": [{"day": d, "during": during, "next_day": nxt} for d, during, nxt in series.pain],
+        "pain": [
+            {"day": p.day, "rest": p.rest, "during": p.during, "next_day": p.next_day}
+            for p in series.pain
+        ],
     }
 
 

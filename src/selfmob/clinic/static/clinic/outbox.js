@@ -141,7 +141,9 @@ function say(kind, text, link) {
 
 function summary(entry) {
   const value = (name) => entry.fields.find(([k]) => k.endsWith(`-${name}`))?.[1];
-  return `${value('performed_on')}: before ${value('pre')}, pain ${value('pain_during')}, after ${value('post')}`;
+  const rest = value('pain_rest');
+  const start = rest ? `pain at rest ${rest}, ` : ''; // entries kept before it was asked have none
+  return `${value('performed_on')}: ${start}before ${value('pre')}, pain ${value('pain_during')}, after ${value('post')}`;
 }
 
 async function mine() {

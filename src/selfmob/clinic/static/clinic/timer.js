@@ -47,7 +47,6 @@ function timer(root) {
     seconds: Number(ds.seconds) || 0, pace: Number(ds.pace) || 1, rest: Number(ds.rest) || 0,
   };
   const plan = phases(dose);
-  const limit = card.dataset.limit;
   let t0 = 0; let paused = 0; let idle = 0; let clock = 0; let at = -1; let beat = -1; let lock = null;
 
   const say = (text) => { $('say').textContent = text; };
@@ -116,7 +115,7 @@ function timer(root) {
     $('count').textContent = '';
     lock?.release().catch(() => {});
     lock = null;
-    say(`${first} How much did it hurt (0–10)? If it went above your limit of ${limit}, stop for today.`);
+    say(`${first} ${card.querySelector('[data-pain-hint]').textContent}`); // pain.js keeps it current
     pain.focus();
   }
 
@@ -128,9 +127,6 @@ function timer(root) {
   });
   if (!navigator.vibrate) $('buzz').closest('label').hidden = true;
   pain.setAttribute('aria-describedby', card.querySelector('[data-pain-hint]').id);
-  pain.addEventListener('input', () => {
-    card.querySelector('[data-over]').hidden = !(Number(pain.value) > Number(limit));
-  });
   root.hidden = false;
 }
 
