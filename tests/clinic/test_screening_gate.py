@@ -13,6 +13,7 @@ from django.urls import reverse
 from selfmob.clinic.dashboard import coach_dashboard
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.exports.plan_words import current_items, hold_of
+from selfmob.clinic.exports.report import report_of
 from selfmob.clinic.models import Assessment, Plan, PlanItem, Screening
 from selfmob.clinic.selectors import restriction_map, screening_gate
 from selfmob.clinic.services.plans import ItemInput, plan_create
@@ -123,6 +124,8 @@ def test_every_path_gives_the_same_answer(people: Personas, name: str) -> None:
     assert logging_allowed(fresh(people)) is open_
     [row] = coach_dashboard(people.coach, TODAY)
     assert any(f.kind == "red_flag" for f in row.flags) is (state == "refer")
+    report = report_of(fresh(people).client, TODAY)
+    assert any(f.kind == "red_flag" for f in report.flags) is (state == "refer")
     assert (hold_of(fresh(people).client) is None) is open_
     today = login(people.client_user).get(reverse("today")).content.decode()
     assert ("Please pause your self-mobilization" in today) is not open_

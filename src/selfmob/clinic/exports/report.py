@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from selfmob.clinic.dashboard import WINDOW_DAYS
 from selfmob.clinic.models import Client, PlanItem, Session
 from selfmob.clinic.progress import ClientProgress, Series, Week, client_progress, series_chart
+from selfmob.clinic.selectors import screening_gate
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
 
@@ -145,7 +146,7 @@ def _flags(client: Client, today: date, facts: list[SessionFacts]) -> list[Flag]
     return client_flags(
         load_catalogue().policy,
         today=today,
-        refer_uncleared=client.screening_status == Client.ScreeningStatus.REFERRED,
+        refer_uncleared=screening_gate(client).state == "refer",
         sessions=[f for f in facts if f.performed_on >= since],
         plan_started=min(starts, default=None),
         baselines=baselines,
