@@ -15,7 +15,7 @@ from selfmob.clinic.services.accounts import client_create
 from selfmob.clinic.services.plans import ItemInput, plan_create
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
-from tests.support.factories import logged_before_rest_pain
+from tests.support.factories import logged_before_rest_pain, plan_starts
 from tests.support.knowledge import all_no
 from tests.support.personas import TODAY, Personas
 
@@ -40,8 +40,7 @@ def test_due_items_say_what_is_done_today(ankle_item: PlanItem, screened: Person
 
 
 def test_the_dashboard_shows_adherence_and_change(ankle_item: PlanItem, screened: Personas) -> None:
-    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
-    ankle_item.plan.save()
+    plan_starts(ankle_item, TODAY - timedelta(days=1))
     log(ankle_item, 1, pre=7.0, post=7.5)
     log(ankle_item, 0, pre=9.5, post=9.5)
     log(ankle_item, 0, pre=10.0, post=11.0)  # a same-day repeat: not carry-over
@@ -69,8 +68,7 @@ def test_the_dashboard_compares_next_day_pain_with_the_pain_at_rest(
     ankle_item: PlanItem, screened: Personas
 ) -> None:
     """Rest 0, during 2 (within), next day 2: no higher than during, but 2 up on the rest."""
-    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
-    ankle_item.plan.save()
+    plan_starts(ankle_item, TODAY - timedelta(days=1))
     log(ankle_item, 1, pain_rest=0, pain_during=2)
     next_day_pain_record(session=Session.objects.get(), pain=2, today=TODAY)
     assert flag_kinds(screened.coach, screened.client) == ["next_day_pain"]
@@ -79,8 +77,7 @@ def test_the_dashboard_compares_next_day_pain_with_the_pain_at_rest(
 def test_the_dashboard_reads_an_older_session_against_its_pain_during(
     ankle_item: PlanItem, screened: Personas
 ) -> None:
-    ankle_item.plan.starts_on = TODAY - timedelta(days=1)
-    ankle_item.plan.save()
+    plan_starts(ankle_item, TODAY - timedelta(days=1))
     log(ankle_item, 1, pain_rest=0, pain_during=2)
     old = logged_before_rest_pain(Session.objects.get())
     next_day_pain_record(session=old, pain=3, today=TODAY)

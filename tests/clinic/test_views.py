@@ -16,7 +16,7 @@ from django.utils import timezone
 from selfmob.clinic import errors
 from selfmob.clinic.models import Client, PlanItem, Session, User
 from selfmob.clinic.services.accounts import client_create, invite_create
-from tests.support.factories import logged_before_rest_pain
+from tests.support.factories import logged_before_rest_pain, plan_starts
 from tests.support.personas import ANON, PASSWORD, Personas, as_, login
 
 
@@ -318,8 +318,7 @@ def test_a_wrong_password_is_refused(people: Personas) -> None:
 def test_the_dashboard_shows_the_change_in_the_test_unit(
     ankle_item: PlanItem, people: Personas
 ) -> None:
-    ankle_item.plan.starts_on = timezone.localdate() - timedelta(days=1)
-    ankle_item.plan.save()
+    plan_starts(ankle_item, timezone.localdate() - timedelta(days=1))
     url = reverse("log_session", args=[ankle_item.id])
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     as_(people, "client").post(

@@ -192,3 +192,9 @@ def assessment_form(**row: str) -> dict[str, str]:
         "rows-2-instrument": "goniometer",
     }
     return data | {f"rows-0-{k}": v for k, v in row.items()}
+
+
+def plan_starts(item: PlanItem, day: date) -> None:
+    """Move the item's plan start, so sessions on earlier days are allowed."""
+    item.plan.starts_on = day
+    item.plan.save()

@@ -253,12 +253,17 @@ def _z(p: float) -> float:
     return -NormalDist().inv_cdf(p / 100)
 
 
+def _at_percentile(test: RomTest, mean: float, sd: float, p: Percentile) -> float:
+    """The value that p% of healthy people fall beyond, on the worse side of the mean."""
+    sign = -1 if test.better == "higher" else 1
+    return round(mean + sign * _z(p.value) * sd, PRECISION)
+
+
 def _percentile_limit(test: RomTest, norm: Norm, policy: LimitPolicy, p: Percentile) -> Threshold:
     spread = norm.spread
     assert spread is not None
     sd, how = spread
-    sign = -1 if test.better == "higher" else 1
-    value = round(norm.mean + sign * _z(p.value) * sd, PRECISION)
+    value = _at_percentile(test, norm.mean, sd, p)
     who = ages_label(norm.stratum, policy)
     basis = (
         f"the {_ordinal(p.value)} percentile of healthy {who} ({norm.mode}, {norm.method}): "
@@ -277,8 +282,7 @@ def _whose(p_grade: str) -> str:
 
 def _assumed_limit(test: RomTest, norm: Norm, policy: LimitPolicy, p: Percentile) -> Threshold:
     sd = policy.assumed_cv * abs(norm.mean)
-    sign = -1 if test.better == "higher" else 1
-    value = round(norm.mean + sign * _z(p.value) * sd, PRECISION)
+    value = _at_percentile(test, norm.mean, sd, p)
     who = ages_label(norm.stratum, policy)
     basis = (
         f"the {_ordinal(p.value)} percentile of healthy {who} with an assumed spread: the source "
