@@ -13,6 +13,7 @@ from django.utils import timezone
 from selfmob.clinic.models import Client, Plan, PlanItem, Screening, Session, User
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import MeasuredIn
 from selfmob.knowledge.rules.screen import questions
 from selfmob.knowledge.rules.suggest import dose_summary
 
@@ -95,7 +96,9 @@ def session_row(client: Client, item: PlanItem, days_ago: int, rng: random.Rando
     test = load_catalogue().test("wrist-extension")
     pre = round(50 + rng.gauss(0, 3), 1)
     post = round(pre + abs(rng.gauss(3, 2)), 1)
-    change = classify_change(test, before=pre, after=post)
+    measured = MeasuredIn(timing="within_session", tester="self")
+    policy = load_catalogue().policy.change
+    change = classify_change(test, before=pre, after=post, policy=policy, measured=measured)
     pain = rng.choice((0, 1, 1, 2))
     return Session(
         idempotency_key=uuid.uuid4(), client=client, plan_item=item,

@@ -7,18 +7,24 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from selfmob.clinic import selectors
 from selfmob.clinic.charts import MAX_POINTS, Point, progress_svg
 from selfmob.clinic.dashboard import DashboardRow, coach_dashboard
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.clinic.progress import Series, client_progress
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
 from selfmob.clinic.services.sessions import session_log
+from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.mdc import MeasuredIn, mdc_for
 from tests.support.factories import logged_before_rest_pain
 from tests.support.personas import ANON, TODAY, Personas, as_
 
 
-def log(item: PlanItem, day_offset: int, pre: float, post: float) -> None:
+def log(
+    item: PlanItem, day_offset: int, pre: float, post: float, measured_by: str = "self"
+) -> None:
     session_log(
+        measured_by=measured_by,
         plan_item=item,
         idempotency_key=uuid.uuid4(),
         performed_on=TODAY + timedelta(days=day_offset),
@@ -35,13 +41,33 @@ def test_carry_over_is_judged_against_the_baseline(
 ) -> None:
     log(ankle_item, 0, 7.0, 8.0)
     log(ankle_item, 2, 7.5, 8.5)
-    log(ankle_item, 9, 9.5, 10.0)
+    log(ankle_item, 9, 10.5, 11.0)
     [series] = client_progress(screened.client, TODAY + timedelta(days=10)).series
     assert series.baseline == 7.0
     assert series.baseline_from == "first pre-test"
     assert series.carry_over.verdict == "real_gain"
-    assert series.carry_over.change == pytest.approx(2.5)
+    assert series.carry_over.change == pytest.approx(3.5)
     assert [w.sessions for w in series.weeks] == [2, 1]
+
+
+def test_carry_over_uses_the_between_days_mdc_of_how_the_values_were_taken(
+    ankle_item: PlanItem, screened: Personas
+) -> None:
+    """The person took both pre-tests: one rater between days, a self-test, so the closest
+    clinician MDC widened by the policy's factor; a clinician re-test gets the clinician's."""
+    catalogue = load_catalogue()
+    test, policy = catalogue.test(ankle_item.retest_id), catalogue.policy.change
+    log(ankle_item, 0, 7.0, 8.0)
+    log(ankle_item, 2, 9.5, 10.0)
+    carry = only_series(screened).carry_over
+    self_mdc = mdc_for(test, MeasuredIn(tester="self"), policy)
+    assert (carry.mdc, carry.fit, carry.source) == (self_mdc.value, "default", "selfmob-defaults")
+    assert carry.verdict == "within_error"  # 2.5 cm: within a self-test's error
+    log(ankle_item, 3, 9.5, 10.0, measured_by="clinician")
+    carry = only_series(screened).carry_over
+    # The baseline was the person's own test, the latest a clinician's: two raters.
+    two = mdc_for(test, MeasuredIn(raters="different", tester="self"), policy)
+    assert carry.mdc == two.value
 
 
 def only_series(people: Personas, day_offset: int = 10) -> Series:
@@ -85,6 +111,12 @@ def test_carry_over_from_an_assessment_needs_a_later_day(
     carry_over = only_series(screened).carry_over
     assert carry_over.verdict == "real_gain"
     assert carry_over.change == pytest.approx(3.0)
+    # The coach measured the baseline, the person the pre-test: two raters, a self-test.
+    catalogue = load_catalogue()
+    two = MeasuredIn(raters="different", tester="self")
+    expected = mdc_for(catalogue.test("wblt-distance"), two, catalogue.policy.change)
+    assert (carry_over.mdc, carry_over.fit) == (expected.value, "default")
+    assert "another rater" in carry_over.reasons[0]
 
 
 def dashboard_row(people: Personas, day_offset: int) -> DashboardRow:
@@ -112,6 +144,26 @@ def test_the_dashboard_flags_no_gain_when_only_the_post_tests_rise(
     row = dashboard_row(screened, 6)
     assert [f.kind for f in row.flags] == ["no_gain"]
     assert row.latest_change == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(("measured_by", "flagged"), [("clinician", True), ("self", False)])
+def test_range_falling_uses_the_between_days_mdc_of_how_the_tests_were_taken(
+    ankle_item: PlanItem, screened: Personas, measured_by: str, flagged: bool
+) -> None:
+    """Pre-tests falling 2.5 cm a day: more than a clinician's between-days MDC for one rater
+    (1.9 cm), within a self-test's widened one (2.85 cm)."""
+    for day, pre in enumerate((14.0, 11.5, 9.0)):
+        log(ankle_item, day, pre, pre, measured_by=measured_by)
+    row = dashboard_row(screened, 2)
+    assert ("rom_falling" in [f.kind for f in row.flags]) is flagged
+    catalogue = load_catalogue()
+    facts = [selectors.facts_of(s) for s in Session.objects.all()]
+    expected = mdc_for(
+        catalogue.test("wblt-distance"),
+        MeasuredIn(tester="clinician" if measured_by == "clinician" else "self"),
+        catalogue.policy.change,
+    )
+    assert {f.mdc for f in facts} == {expected.value}
 
 
 def test_the_chart_is_an_accessible_svg() -> None:

@@ -15,11 +15,16 @@ from selfmob.clinic.models import PlanItem, Session
 from selfmob.clinic.services.plans import ItemInput, plan_create, plan_item_remove
 from selfmob.clinic.services.sessions import next_day_pain_record, session_log
 from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.mdc import MeasuredIn, mdc_for
 from selfmob.knowledge.rules.pain import STOP
 from tests.support.factories import logged_before_rest_pain
 from tests.support.personas import TODAY, Personas
 
-MDC = load_catalogue().test("wblt-distance").error.mdc
+CATALOGUE = load_catalogue()
+LUNGE = CATALOGUE.test("wblt-distance")
+SELF_WITHIN = MeasuredIn(timing="within_session", tester="self")
+MDC = mdc_for(LUNGE, SELF_WITHIN, CATALOGUE.policy.change).value
+"""What judges a session the person measured: within one session, a self-test."""
 
 
 @pytest.fixture
@@ -272,3 +277,54 @@ def test_a_stored_verdict_is_not_judged_again_by_any_rule(item: PlanItem) -> Non
     assert (replay.session.over_limit, replay.guidance) == (False, None)
     assert not selectors.session_pain(replay.session).over_limit
     assert not selectors.facts_of(replay.session).over_limit
+
+
+def test_a_session_stores_the_context_and_the_mdc_it_was_judged_with(item: PlanItem) -> None:
+    own = log(item).session
+    assert (own.measured_by, own.readings, own.instrument) == ("self", 1, "")
+    assert (own.mdc, own.mdc_fit, own.mdc_source, own.mdc_level) == (
+        MDC, "default", "selfmob-defaults", "unstated",
+    )  # fmt: skip
+    clinician = log(item, measured_by="clinician", instrument="tape-measure").session
+    within = MeasuredIn(timing="within_session", instrument="tape-measure")
+    expected = mdc_for(LUNGE, within, CATALOGUE.policy.change)
+    assert (clinician.mdc, clinician.mdc_source, clinician.mdc_fit) == (1.5, "konor2012", "exact")
+    assert clinician.mdc == expected.value < own.mdc
+    assert selectors.session_mdc(clinician) == expected
+
+
+def test_the_same_values_are_real_for_a_clinician_and_within_error_for_a_self_test(
+    item: PlanItem,
+) -> None:
+    """A 2 cm gain: more than the one-rater within-session MDC of a clinician (1.5 cm), within
+    the widened one of a self-test."""
+    by_clinician = log(item, pre=7.0, post=9.0, measured_by="clinician").session
+    by_self = log(item, pre=7.0, post=9.0).session
+    assert (by_clinician.verdict, by_self.verdict) == ("real_gain", "within_error")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"measured_by": "robot"}, "measured_by"),
+        ({"readings": 0}, "readings"),
+        ({"readings": 6}, "readings"),
+        ({"instrument": "goniometer"}, "instrument"),
+    ],
+)
+def test_a_bad_context_is_refused_and_stores_nothing(
+    item: PlanItem, overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        log(item, **overrides)
+    assert field in caught.value.fields
+    assert not Session.objects.exists()
+
+
+def test_more_readings_averaged_do_not_shrink_an_mdc_measured_on_single_readings(
+    item: PlanItem,
+) -> None:
+    one = log(item).session
+    three = log(item, readings=3).session
+    assert three.readings == 3
+    assert three.mdc == one.mdc

@@ -173,6 +173,8 @@ def test_a_double_submit_stores_one_session(ankle_item: PlanItem, people: Person
         ({"pain_rest": ""}, errors.PAIN_REST_MISSING),
         ({"pre": "abc"}, "Enter a number"),
         ({"post": "99"}, "outside the physiological range"),
+        ({"measured_by": "robot"}, "Select a valid choice"),
+        ({"readings": "9"}, "less than or equal to 5"),
         ({"performed_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "in the future"),
     ],
 )
@@ -184,6 +186,24 @@ def test_bad_sessions_show_the_error_and_save_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Session.objects.count() == 0
+
+
+def test_the_today_form_records_who_measured_and_explains_the_mdc(
+    ankle_item: PlanItem, people: Personas
+) -> None:
+    url = reverse("log_session", args=[ankle_item.id])
+    http = as_(people, "client")
+    today = http.get(reverse("today")).content.decode()
+    assert "How you measured" in today
+    assert re.search(r'<input[^>]*value="self"[^>]*checked', today)
+    assert not re.search(r'<input[^>]*value="clinician"[^>]*checked', today)
+    data = session_data(ankle_item, measured_by="clinician", readings="2")
+    page = html.unescape(http.post(url, data, follow=True).content.decode())
+    stored = Session.objects.get()
+    assert (stored.measured_by, stored.readings, stored.mdc_source) == ("clinician", 2, "konor2012")
+    assert "Which measurement error, and why" in page
+    assert "Measured within one session by a clinician, the mean of 2 readings" in page
+    assert "konor2012" in page
 
 
 def test_pain_above_the_limit_shows_guidance(ankle_item: PlanItem, people: Personas) -> None:

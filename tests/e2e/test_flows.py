@@ -26,6 +26,7 @@ from selfmob.clinic.demo import PASSWORD as DEMO_PASSWORD
 from selfmob.clinic.models import Screening, Session
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import MeasuredIn
 from selfmob.knowledge.rules.measures import fmt
 from selfmob.knowledge.rules.screen import questions
 from selfmob.knowledge.rules.suggest import dose_text
@@ -221,7 +222,12 @@ def test_a_coach_and_a_client_run_the_whole_loop(coach_page: Page, client_page: 
     expect(card).to_contain_text(f"Dose: {dose_text(technique.dose)}")
 
     client_logs(client_page, pre=7.0, pain=1, post=9.5, shot="today")
-    change = classify_change(load_catalogue().test(LUNGE), before=7.0, after=9.5)
+    catalogue = load_catalogue()
+    within_self = MeasuredIn(timing="within_session", tester="self")
+    change = classify_change(
+        catalogue.test(LUNGE), before=7.0, after=9.5, policy=catalogue.policy.change,
+        measured=within_self,
+    )  # fmt: skip
     assert change.verdict == "real_gain"
     words = plain_text(client_page)
     assert (

@@ -7,7 +7,7 @@ from typing import Any
 
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
-from selfmob.knowledge.schema import LimitPolicy, RomTest, validate
+from selfmob.knowledge.schema import ChangePolicy, LimitPolicy, RomTest, validate
 
 SOURCE = {"source": "powden2015", "grade": "V"}
 
@@ -32,7 +32,14 @@ def rom_test(**overrides: Any) -> RomTest:
         "self_test_note": "Easy at home.",
         "cutoff": {"value": 10.0, "basis": "a test cut-off", **SOURCE},
         "physiological_range": {"min": 0, "max": 30, **SOURCE},
-        "error": {"mdc": 1.6, "level": "95", "context": "test context", **SOURCE},
+        "error": {
+            "mdc": 1.6,
+            "level": "95",
+            "context": "test context",
+            "timing": "between_days",
+            "raters": "same",
+            **SOURCE,
+        },
     }
     data.update(overrides)
     if data["cutoff"] is None:
@@ -70,3 +77,16 @@ def limits(**overrides: Any) -> LimitPolicy:
     }
     data.update(overrides)
     return validate(LimitPolicy, data)
+
+
+def change_policy(factor: float = 1.5) -> ChangePolicy:
+    """The change policy with an explicit widening factor for unmatched contexts."""
+    return validate(
+        ChangePolicy, {"unmatched_factor": factor, "source": "selfmob-defaults", "grade": "M"}
+    )
+
+
+def context_error(mdc: float, timing: str, raters: str, **more: Any) -> dict[str, Any]:
+    """One MDC of a synthetic test with its context."""
+    return {"mdc": mdc, "level": "90", "context": f"{timing}, {raters}", "timing": timing,
+            "raters": raters, **SOURCE, **more}  # fmt: skip

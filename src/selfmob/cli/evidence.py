@@ -33,6 +33,9 @@ How the data below are used ([evidence.md](evidence.md#the-rules) has the whole 
   people show; otherwise it is a finding to watch.
 - **Referral:** a screen answer that refers (for this region, in "if yes"); a child under 16
   or anyone still growing with any concern; a side under half the reference value.
+- **Change:** a change is real when it is bigger than the MDC of the context it was measured
+  in (table "MDCs by measurement context"); the column "MDC (change)" is each test's headline
+  value, which also sets the margins of the limit of normal.
 - **Cautions that act:** a technique is left out when an answer in its "left out if" column is
   yes, and carries the precaution of those in "caution if".
 """
@@ -112,7 +115,9 @@ def rules_markdown(catalogue: Catalogue) -> str:
 
 
 def catalogue_markdown(catalogue: Catalogue) -> str:
-    parts = [HEADER, _joints(catalogue), _tests(catalogue), _techniques(catalogue)]
+    parts = [
+        HEADER, _joints(catalogue), _tests(catalogue), _contexts(catalogue), _techniques(catalogue),
+    ]  # fmt: skip
     parts += [_screen(catalogue), _references(catalogue)]
     return "\n".join(parts)
 
@@ -164,6 +169,30 @@ def _tests(catalogue: Catalogue) -> str:
         "self",
     ]
     return "\n## ROM tests\n\n" + _table(head, rows)
+
+
+def _contexts(catalogue: Catalogue) -> str:
+    rows = [
+        [
+            f"`{t.id}`",
+            f"{fmt(e.mdc, t.unit)}" + ("" if e.level == "unstated" else f" (MDC{e.level})"),
+            e.timing.replace("_", " "),
+            e.raters,
+            e.tester,
+            e.instrument or "not stated",
+            "not stated" if e.trials is None else str(e.trials),
+            _cite(e.source, e.grade),
+        ]
+        for t in catalogue.tests.values()
+        for e in t.contexts
+    ]
+    head = ["test", "MDC", "timing", "raters", "tester", "instrument", "readings", "source"]
+    intro = (
+        "\n## MDCs by measurement context\n\nEach change is judged with the MDC measured in "
+        'its context (docs/evidence.md, "Change in its context"); where none fits, the '
+        f"closest is widened by {catalogue.policy.change.unmatched_factor:g} (ours).\n\n"
+    )
+    return intro + _table(head, rows)
 
 
 def _adult_limit(catalogue: Catalogue, test: RomTest) -> str:

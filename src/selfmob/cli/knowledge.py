@@ -15,6 +15,7 @@ from selfmob.knowledge.catalogue import Catalogue, load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import checked_context
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.screen import questions, screen, screen_for_test
 from selfmob.knowledge.schema import as_dict
@@ -82,6 +83,25 @@ def register(commands: Any) -> None:
     p.add_argument("--before", type=number, required=True, help="value before")
     p.add_argument("--after", type=number, required=True, help="value after")
     p.add_argument("--mdc", type=number, help="override the test's MDC")
+    context = p.add_argument_group(
+        "context", "how before and after were measured; it picks the MDC"
+    )
+    context.add_argument(
+        "--timing", choices=("between_days", "within_session"), default="between_days",
+        help="on different days (default) or within one session",
+    )  # fmt: skip
+    context.add_argument(
+        "--raters", choices=("same", "different"), default="same",
+        help="the same person measured both (default) or two people",
+    )  # fmt: skip
+    context.add_argument(
+        "--measured-by", choices=("clinician", "self"), default="clinician",
+        help="a clinician measured (default), or the person tested themselves",
+    )  # fmt: skip
+    context.add_argument("--instrument", help="the instrument used, e.g. inclinometer")
+    context.add_argument(
+        "--readings", type=whole, default=1, help="readings averaged into each value (1-5)"
+    )
     _json_flag(p, run_change)
 
     p = commands.add_parser("screen", help="the red-flag screen")
@@ -184,7 +204,22 @@ def run_assess(args: argparse.Namespace) -> int:
 def run_change(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     test = catalogue.test(args.test)
-    change = classify_change(test, before=args.before, after=args.after, mdc=args.mdc)
+    measured = checked_context(
+        test,
+        timing=args.timing,
+        raters=args.raters,
+        tester=args.measured_by,
+        instrument=args.instrument,
+        trials=args.readings,
+    )
+    change = classify_change(
+        test,
+        before=args.before,
+        after=args.after,
+        policy=catalogue.policy.change,
+        measured=measured,
+        mdc=args.mdc,
+    )
     if args.json:
         data = render.plain(change)
         data["references"] = render.references(catalogue, [change.source or ""])

@@ -9,6 +9,7 @@ from selfmob.cli import render
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import MeasuredIn
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.screen import questions, screen_for_test
 
@@ -45,9 +46,13 @@ def run_tour(args: argparse.Namespace) -> int:
     _step(
         4,
         "Re-test after the session",
-        f"selfmob change --test {TEST} --before {BEFORE} --after {AFTER}",
+        f"selfmob change --test {TEST} --before {BEFORE} --after {AFTER} --timing within_session",
     )
-    change = classify_change(catalogue.test(TEST), before=BEFORE, after=AFTER)
+    within = MeasuredIn(timing="within_session")
+    change = classify_change(
+        catalogue.test(TEST), before=BEFORE, after=AFTER, policy=catalogue.policy.change,
+        measured=within,
+    )  # fmt: skip
     print(render.wrap(change.reasons[0]))
     print("\nEvery command takes --json. See `selfmob --help`.")
     return 0

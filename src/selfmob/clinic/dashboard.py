@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast
 
+from selfmob.clinic import selectors
 from selfmob.clinic.models import Client, PlanItem, Session, User
 from selfmob.clinic.selectors import Adherence, adherence_of, held_by_refer
 from selfmob.knowledge.catalogue import load_catalogue
@@ -145,7 +146,10 @@ def _sessions(coach: User, since: date) -> defaultdict[str, list[SessionFacts]]:
             "performed_on",
             "pre",
             "post",
-            "mdc",
+            "test_id",
+            "instrument",
+            "measured_by",
+            "readings",
             "verdict",
             "pain_rest",
             "pain_during",
@@ -154,8 +158,10 @@ def _sessions(coach: User, since: date) -> defaultdict[str, list[SessionFacts]]:
         )
     )
     found: defaultdict[str, list[SessionFacts]] = defaultdict(list)
-    for client_id, item_id, *rest in rows:
-        found[_hex(client_id)].append(SessionFacts(_hex(item_id), *rest))
+    for client_id, item_id, day, pre, post, test_id, instrument, by, readings, *rest in rows:
+        mdc = selectors.day_mdc(test_id, instrument, by, readings)
+        facts = SessionFacts(_hex(item_id), day, pre, post, mdc, *rest)
+        found[_hex(client_id)].append(facts)
     return found
 
 

@@ -9,6 +9,7 @@ from typing import Any, get_args
 from django import forms
 
 from selfmob.clinic.errors import InvalidInput
+from selfmob.clinic.models import Session
 from selfmob.clinic.services.assessments import MeasurementInput
 from selfmob.clinic.services.plans import ItemInput
 from selfmob.clinic.text import TextRefused, checked_line, checked_text
@@ -103,6 +104,26 @@ class SessionForm(forms.Form):
     pain_during = forms.IntegerField(label="Pain during (0–10)", min_value=0, max_value=10)
     instrument = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     """Set by the page when the phone measured the test; the service checks it."""
+    measured_by = forms.ChoiceField(
+        label="Who measured",
+        choices=Session.MeasuredBy.choices,
+        initial=Session.MeasuredBy.SELF,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    readings = forms.IntegerField(
+        label="Readings averaged for each test",
+        min_value=1,
+        max_value=5,
+        initial=1,
+        required=False,
+    )
+
+    def clean_measured_by(self) -> str:
+        return str(self.cleaned_data.get("measured_by") or Session.MeasuredBy.SELF)
+
+    def clean_readings(self) -> int:
+        return int(self.cleaned_data.get("readings") or 1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

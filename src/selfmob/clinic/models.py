@@ -236,6 +236,10 @@ class Session(models.Model):
         WITHIN_ERROR = "within_error"
         REAL_LOSS = "real_loss"
 
+    class MeasuredBy(models.TextChoices):
+        SELF = "self", "Me, or someone helping me at home"
+        CLINICIAN = "clinician", "A clinician"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     idempotency_key = models.UUIDField(unique=True)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
@@ -248,8 +252,18 @@ class Session(models.Model):
     post = models.FloatField()
     instrument = models.CharField(max_length=32, blank=True)
     """How pre and post were measured, e.g. `phone-inclinometer`; empty when not said."""
+    measured_by = models.CharField(max_length=9, choices=MeasuredBy.choices, blank=True)
+    """Who took pre and post: the person (alone or with a helper) or a clinician; empty for
+    sessions logged before it was asked, which were all logged by the person."""
+    readings = models.PositiveSmallIntegerField(null=True, blank=True)
+    """How many readings were averaged into each of pre and post; null when not recorded."""
     change = models.FloatField()
     mdc = models.FloatField()
+    """The within-session MDC that judged post against pre (knowledge/rules/mdc.py)."""
+    mdc_level = models.CharField(max_length=8, blank=True)
+    mdc_source = models.CharField(max_length=64, blank=True)
+    mdc_fit = models.CharField(max_length=8, blank=True)
+    """How that MDC fits the session's context; the three are empty for older sessions."""
     verdict = models.CharField(max_length=12, choices=Verdict.choices)
     pain_rest = models.PositiveSmallIntegerField(null=True, blank=True)
     """Pain at rest before the session, 0-10; null for sessions logged before it was asked
@@ -277,6 +291,10 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(pain_next_day__isnull=True) | Q(pain_next_day__lte=10),
                 name="pain_next_day_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(readings__isnull=True) | Q(readings__gte=1, readings__lte=5),
+                name="readings_1_to_5",
             ),
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Literal
@@ -16,11 +16,13 @@ from selfmob.clinic.selectors import (
     client_person,
     coach_percentile,
     facts_of,
+    measured_in,
     schedule_of,
 )
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.change import classify_change
 from selfmob.knowledge.rules.flags import carried_over
+from selfmob.knowledge.rules.mdc import MeasuredIn, mdc_for
 from selfmob.knowledge.rules.measures import reference
 from selfmob.knowledge.schema import RomTest
 
@@ -70,6 +72,9 @@ class CarryOver:
     reasons: list[str]
     baseline_on: date
     after_on: date | None
+    level: str = "unstated"
+    fit: str = ""
+    """How the MDC fits the context of baseline and pre-test (knowledge/rules/mdc.py)."""
 
 
 @dataclass(frozen=True)
@@ -124,16 +129,21 @@ def _series(
     person = client_person(client, today)
     limits = load_catalogue().policy.limits
     limit = reference(test, person, limits, percentile=coach_percentile(client)).limit
+    start_by = _baseline_by(client, baseline, sessions[0])
+    start_with = baseline.instrument if baseline else sessions[0].instrument
+    carry = carry_over_of(
+        test, sessions, baseline=start, baseline_on=start_on, baseline_how=(start_by, start_with)
+    )
     return Series(
         test=test,
         side=side,
         points=[Point(s.performed_on, s.pre, s.post) for s in sessions],
         baseline=start,
         baseline_from=source,
-        mdc=test.error.mdc,
+        mdc=carry.mdc,
         threshold=limit.value if limit else None,
         weeks=_weeks(sessions),
-        carry_over=carry_over_of(test, sessions, baseline=start, baseline_on=start_on),
+        carry_over=carry,
         pain=[
             PainPoint(s.performed_on, s.pain_rest, s.pain_during, s.pain_next_day, s.over_limit)
             for s in sessions[-PAIN_SHOWN:]
@@ -142,19 +152,52 @@ def _series(
 
 
 def carry_over_of(
-    test: RomTest, sessions: list[Session], *, baseline: float, baseline_on: date
+    test: RomTest,
+    sessions: list[Session],
+    *,
+    baseline: float,
+    baseline_on: date,
+    baseline_how: tuple[str, str] = ("self", ""),
 ) -> CarryOver:
-    """`sessions` oldest first. Same-day repeats and post-tests never count as carry-over."""
+    """`sessions` oldest first. Same-day repeats and post-tests never count as carry-over.
+    `baseline_how` is who measured the baseline (`self` or `clinician`) and with what; the
+    MDC is the between-days one of that context and the latest pre-test's (rules/mdc.py)."""
     latest = carried_over(sessions, baseline_on=baseline_on)
+    policy = load_catalogue().policy.change
+    measured = between_days(baseline_how, latest or sessions[-1])
     if latest is None:
-        error = test.error
+        used = mdc_for(test, measured, policy)
         reason = NOT_YET.format(day=baseline_on)
         return CarryOver(
-            test.id, test.unit, baseline, None, None, error.mdc, "not_yet_measurable",
-            error.source, error.grade, [reason], baseline_on, None,
+            test.id, test.unit, baseline, None, None, used.value, "not_yet_measurable",
+            used.source, used.grade, [reason], baseline_on, None, used.level, used.fit,
         )  # fmt: skip
-    change = classify_change(test, before=baseline, after=latest.pre)
+    change = classify_change(
+        test, before=baseline, after=latest.pre, policy=policy, measured=measured
+    )
     return CarryOver(**asdict(change), baseline_on=baseline_on, after_on=latest.performed_on)
+
+
+def between_days(baseline_how: tuple[str, str], session: Session) -> MeasuredIn:
+    """The context of a baseline against a later pre-test: another rater when one of them
+    was the person and the other a clinician; a self-test when either was; the instrument
+    when both used the same one."""
+    by, instrument = baseline_how
+    now_by = session.measured_by or "self"
+    same_instrument = session.instrument if session.instrument == instrument else ""
+    return replace(
+        measured_in("between_days", same_instrument, now_by, session.readings),
+        raters="same" if by == now_by else "different",
+        tester="self" if "self" in (by, now_by) else "clinician",
+    )
+
+
+def _baseline_by(client: Client, baseline: Measurement | None, first: Session) -> str:
+    """Who measured the baseline: the coach at an assessment, the person when they have no
+    coach, or whoever took the first pre-test."""
+    if baseline is None:
+        return first.measured_by or "self"
+    return "clinician" if client.coach_id else "self"
 
 
 def _weeks(sessions: list[Session]) -> list[Week]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cached_property
-from typing import Literal
+from functools import cached_property, lru_cache
+from typing import Literal, cast
 
 from selfmob.clinic import errors
 from selfmob.clinic.diagram import Mark
@@ -14,12 +14,13 @@ from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.assess import Assessment as KnowledgeAssessment
 from selfmob.knowledge.rules.assess import assess as knowledge_assess
 from selfmob.knowledge.rules.flags import SessionFacts
+from selfmob.knowledge.rules.mdc import Mdc, MeasuredIn, mdc_for
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.pain import PainCheck, stored_during
 from selfmob.knowledge.rules.schedule import Schedule
 from selfmob.knowledge.rules.screen import ScreenResult, stored_screen
 from selfmob.knowledge.rules.suggest import precautions_for
-from selfmob.knowledge.schema import RomTest, Technique
+from selfmob.knowledge.schema import Instrument, RomTest, Technique, Timing
 
 
 def latest_screening(client: Client) -> Screening | None:
@@ -177,13 +178,47 @@ def adherence_of(
     return Adherence(len(done), len(due))
 
 
+@lru_cache(maxsize=512)
+def day_mdc(test_id: str, instrument: str, measured_by: str, readings: int | None) -> float:
+    """The MDC that judges one session's pre-test against another's on a different day,
+    measured the same way (same person, instrument and readings): carry-over, range falling,
+    no real gain. A session that did not say who measured was logged by the person."""
+    catalogue = load_catalogue()
+    measured = measured_in("between_days", instrument, measured_by, readings)
+    return mdc_for(catalogue.test(test_id), measured, catalogue.policy.change).value
+
+
+def measured_in(
+    timing: Timing, instrument: str, measured_by: str, readings: int | None
+) -> MeasuredIn:
+    """The context of a session's values as the MDC rule reads it: the same person measured
+    pre and post, and the person themselves unless a clinician did."""
+    return MeasuredIn(
+        timing=timing,
+        raters="same",
+        tester="clinician" if measured_by == "clinician" else "self",
+        instrument=cast(Instrument, instrument) if instrument else None,
+        trials=readings or 1,
+    )
+
+
+def session_mdc(s: Session) -> Mdc | None:
+    """Why the session's MDC: the rule applied again to its stored context (None for a
+    session logged before selfmob stored one). The stored MDC and verdict stand."""
+    if not s.mdc_fit:
+        return None
+    catalogue = load_catalogue()
+    measured = measured_in("within_session", s.instrument, s.measured_by, s.readings)
+    return mdc_for(catalogue.test(s.test_id), measured, catalogue.policy.change)
+
+
 def facts_of(s: Session) -> SessionFacts:
     return SessionFacts(
         item=s.plan_item_id.hex,
         performed_on=s.performed_on,
         pre=s.pre,
         post=s.post,
-        mdc=s.mdc,
+        mdc=day_mdc(s.test_id, s.instrument, s.measured_by, s.readings),
         verdict=s.verdict,
         pain_rest=s.pain_rest,
         pain_during=s.pain_during,

@@ -20,6 +20,9 @@ BAD_PAIN = "pain must be a whole number from 0 to 10, got {value!r}"
 BAD_PAIN_LIMIT = "the pain limit must be a whole number from {low} to {high}, got {value!r}"
 BAD_PERCENTILE = "the percentile must be a number above 0 and below 50, got {value!r}"
 BAD_MDC = "the MDC override must be a positive finite number, got {value!r}"
+BAD_CONTEXT = "{field} must be one of {known}, got {value!r}"
+BAD_TRIALS = "the number of readings averaged must be a whole number from 1 to 5, got {value!r}"
+BAD_TEST_INSTRUMENT = "instrument {value!r} is not one this test allows: {known}"
 
 
 class KnowledgeError(ValueError):

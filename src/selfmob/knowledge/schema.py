@@ -206,6 +206,23 @@ class MeasurementError(Sourced, frozen=True, kw_only=True):
     context: Text
 
 
+Timing = Literal["within_session", "between_days"]
+Raters = Literal["same", "different"]
+Tester = Literal["clinician", "self"]
+
+
+class ContextError(MeasurementError, frozen=True, kw_only=True):
+    """An MDC with the context its source measured it in (rules/mdc.py picks one per change).
+    `unstated` where the source does not say; `instrument` None where it used several or
+    did not say; `trials` the number of readings averaged into one value, None when unstated."""
+
+    timing: Timing | Literal["unstated"]
+    raters: Raters | Literal["unstated"]
+    tester: Tester = "clinician"
+    instrument: Instrument | None = None
+    trials: Annotated[int, Meta(ge=1, le=10)] | None = None
+
+
 class Bounds(Sourced, frozen=True, kw_only=True):
     min: float
     max: float
@@ -233,7 +250,12 @@ class RomTest(Model, frozen=True, kw_only=True):
     cutoff: Cutoff | None = None
     no_cutoff_reason: Text | None = None
     physiological_range: Bounds
-    error: MeasurementError
+    error: ContextError
+    """The test's headline error: the MDC for between days, the same rater, where known.
+    It also sets the margins of the limit of normal and the asymmetry rule."""
+    errors: list[ContextError] = []
+    """MDCs of other measurement contexts (another rater, within one session, an
+    instrument), each with its source."""
     asymmetry_error: MeasurementError | None = None
     limit_percentile: Annotated[float, Meta(gt=0, lt=50)] | None = None
     """This test's own percentile for the limit of normal, instead of the policy's."""
@@ -246,6 +268,18 @@ class RomTest(Model, frozen=True, kw_only=True):
             raise ValueError(f"test {self.id}: limit_percentile needs limit_percentile_source")
         if (self.cutoff is None) == (self.no_cutoff_reason is None):
             raise ValueError(f"test {self.id}: give either a cutoff or no_cutoff_reason")
+        foreign = [
+            e.instrument for e in self.contexts if e.instrument not in (None, *self.instruments)
+        ]
+        if foreign:
+            raise ValueError(
+                f"test {self.id}: an MDC names instruments it does not offer {foreign}"
+            )
+
+    @property
+    def contexts(self) -> list[ContextError]:
+        """Every MDC with its context, the headline error first."""
+        return [self.error, *self.errors]
 
 
 class Dose(Sourced, frozen=True, kw_only=True):
@@ -423,18 +457,27 @@ class RetestPolicy(Sourced, frozen=True, kw_only=True):
     every_days: Annotated[int, Meta(ge=1, le=90)]
 
 
+class ChangePolicy(Sourced, frozen=True, kw_only=True):
+    """How a change is judged where no source measured its context (rules/mdc.py)."""
+
+    where: dict[str, str] = {}
+    """Where in its source each number is found, by name."""
+    unmatched_factor: Annotated[float, Meta(ge=1, le=3)]
+
+
 class Policy(Model, frozen=True, kw_only=True):
     limits: LimitPolicy
     pain: PainPolicy
     frequency: FrequencyPolicy
     flags: FlagPolicy
     retest: RetestPolicy
+    change: ChangePolicy
 
     def values(self) -> list[PolicyValue]:
         """Every number of the policy with the reference and grade that cover it: its own
         `<name>_source`/`<name>_grade`, else the section's `source`/`grade`."""
         found = []
-        for section in ("limits", "pain", "frequency", "flags", "retest"):
+        for section in ("limits", "pain", "frequency", "flags", "retest", "change"):
             table = getattr(self, section)
             for name in table.__struct_fields__:
                 value = getattr(table, name)

@@ -46,9 +46,33 @@ def test_red_flag_questions_add_the_neck_ones_on_request() -> None:
 def test_change_matches_the_rule() -> None:
     body = {"test_id": "wblt-angle", "before": 36, "after": 42}
     data = http.post("/api/v1/catalogue/evaluate/change", body, content_type="application/json")
-    expected = classify_change(load_catalogue().test("wblt-angle"), before=36, after=42)
+    catalogue = load_catalogue()
+    test, policy = catalogue.test("wblt-angle"), catalogue.policy.change
+    expected = classify_change(test, before=36, after=42, policy=policy)
     assert data.json()["verdict"] == expected.verdict
     assert data.json()["mdc"] == expected.mdc
+
+
+def test_change_takes_the_context_it_was_measured_in() -> None:
+    body = {"test_id": "shoulder-ir", "before": 40, "after": 45}
+    same = http.post("/api/v1/catalogue/evaluate/change", body, content_type="application/json")
+    two = http.post(
+        "/api/v1/catalogue/evaluate/change",
+        body | {"raters": "different"},
+        content_type="application/json",
+    )
+    self_test = http.post(
+        "/api/v1/catalogue/evaluate/change",
+        body | {"measured_by": "self", "timing": "within_session", "readings": 3},
+        content_type="application/json",
+    )
+    assert (same.json()["mdc"], same.json()["level"], same.json()["fit"]) == (4.0, "90", "exact")
+    assert same.json()["verdict"] == "real_gain"
+    assert same.json()["source"] == "shoulder-inclinometer2009"
+    assert "shoulder-inclinometer2009" in same.json()["references"]
+    assert (two.json()["mdc"], two.json()["verdict"]) == (8.0, "within_error")
+    assert (self_test.json()["fit"], self_test.json()["source"]) == ("default", "selfmob-defaults")
+    assert "not self-tests" in self_test.json()["reasons"][0]
 
 
 @pytest.mark.parametrize(
@@ -58,6 +82,11 @@ def test_change_matches_the_rule() -> None:
         ({"test_id": "nope", "before": 1, "after": 2}, "test"),
         ({"test_id": "wblt-angle", "before": 36, "after": 900}, "after"),
         ({"test_id": "wblt-angle", "before": 36, "after": 40, "mdc": -1}, "mdc"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "timing": "weekly"}, "timing"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "raters": "many"}, "raters"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "measured_by": "x"}, "measured_by"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "instrument": "crom"}, "instrument"),
+        ({"test_id": "wblt-angle", "before": 36, "after": 40, "readings": 7}, "readings"),
     ],
 )
 def test_bad_evaluations_name_the_field(body: dict[str, object], field: str) -> None:

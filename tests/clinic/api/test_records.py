@@ -314,6 +314,38 @@ def test_the_instrument_is_kept_when_the_test_allows_it(screened: Personas, item
     assert ", ".join(allowed) in refused.json()["error"]["fields"]["instrument"]
 
 
+def test_a_session_takes_how_it_was_measured_and_names_its_mdc(
+    screened: Personas, item: PlanItem
+) -> None:
+    api = Api(screened.client_user)
+    body = session_body(measured_by="clinician", readings=2, instrument="tape-measure")
+    made = api.post(f"/items/{item.id}/sessions", body).json()["session"]
+    assert (made["measured_by"], made["readings"], made["instrument"]) == (
+        "clinician", 2, "tape-measure",
+    )  # fmt: skip
+    assert (made["mdc"], made["mdc_level"], made["mdc_source"], made["mdc_fit"]) == (
+        1.5, "unstated", "konor2012", "exact",
+    )  # fmt: skip
+    own = api.post(f"/items/{item.id}/sessions", session_body()).json()["session"]
+    assert (own["measured_by"], own["mdc_fit"], own["mdc_source"]) == (
+        "self", "default", "selfmob-defaults",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"measured_by": "robot"}, "measured_by"), ({"readings": 9}, "readings"),
+     ({"readings": "two"}, "readings")],
+)  # fmt: skip
+def test_a_bad_context_is_a_400_that_stores_nothing(
+    screened: Personas, item: PlanItem, change: dict[str, Any], field: str
+) -> None:
+    refused = Api(screened.client_user).post(f"/items/{item.id}/sessions", session_body(**change))
+    assert refused.status_code == 400
+    assert field in refused.json()["error"]["fields"]
+    assert not Session.objects.exists()
+
+
 def test_a_retry_after_the_item_was_removed_returns_the_stored_session(
     screened: Personas, item: PlanItem
 ) -> None:

@@ -58,7 +58,8 @@ def log_sessions(
     rows = []
     for n in range(count):
         pre = 7.0 + (n % 40) * 0.05
-        change = classify_change(test, before=pre, after=pre + 1.0 + (n % 3) * 0.6)
+        after = pre + 1.0 + (n % 3) * 0.6
+        change = classify_change(test, before=pre, after=after, policy=policy.change)
         rows.append(
             Session(
                 idempotency_key=uuid.uuid4(),

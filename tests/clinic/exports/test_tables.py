@@ -77,7 +77,10 @@ def test_a_session_row(practice: Practice) -> None:
     assert (over["pre"], over["post"], over["change"]) == ("7.5", "7.5", "0.0")
     assert over["mdc"] == repr(session.mdc)
     assert over["verdict"] == "within_error"
-    assert over["value"] == over["measured_by"] == ""
+    assert over["value"] == ""
+    assert (over["measured_by"], over["readings"]) == ("self", "1")
+    assert (over["mdc_level"], over["mdc_source"]) == (session.mdc_level, session.mdc_source)
+    assert over["mdc_source"]
 
 
 def test_the_pain_at_rest_is_in_its_column(practice: Practice) -> None:

@@ -330,6 +330,11 @@ class SessionIn(In):
     pain_during: StrictInt
     instrument: str = Field("", max_length=32)
     """How pre and post were measured (one of the test's instruments), if you say."""
+    measured_by: str = Field("self", max_length=16)
+    """Who took pre and post: `self` (the person, alone or with a helper at home; the
+    default) or `clinician`. With the instrument and `readings` it picks the MDC."""
+    readings: StrictInt = 1
+    """How many readings were averaged into each of pre and post, 1-5."""
 
 
 class NextDayPainIn(In):
@@ -350,8 +355,21 @@ class SessionOut(Schema):
     pre: float
     post: float
     instrument: str
+    measured_by: str
+    """`self` or `clinician`; empty for sessions logged before it was asked for."""
+    readings: int | None
     change: float
     mdc: float
+    """The within-session MDC that judged post against pre, chosen for how they were
+    measured (docs/evidence.md, "Change in its context")."""
+    mdc_level: str
+    """`95`, `90` or `unstated` (the confidence level of the MDC); empty for older sessions."""
+    mdc_source: str
+    """The reference behind the MDC (`selfmob-defaults` when no source measured this
+    context and selfmob widened the closest one); empty for older sessions."""
+    mdc_fit: str
+    """How the MDC fits the session's context: `exact`, `noisier`, `unstated` or
+    `default`; empty for older sessions."""
     verdict: str
     pain_rest: int | None
     """Pain at rest before the session; null for sessions logged before it was asked for,
@@ -403,6 +421,16 @@ class ChangeIn(In):
     before: StrictFloat
     after: StrictFloat
     mdc: StrictFloat | None = None
+    timing: str = "between_days"
+    """`between_days` (the default) or `within_session`."""
+    raters: str = "same"
+    """`same` (the default) or `different`: whether one person took both values."""
+    measured_by: str = "clinician"
+    """`clinician` (the default) or `self`: a self-test."""
+    instrument: str = ""
+    """One of the test's instruments, if you say."""
+    readings: StrictInt = 1
+    """Readings averaged into each value, 1-5."""
 
 
 class AuditEntryOut(Schema):

@@ -157,9 +157,11 @@ def body_position(text: str) -> Json:
 
 def change_note(session: Session, unit: str) -> str:
     change = amount(session.change, unit, sign=True)
+    level = {"95": " (95% level)", "90": " (90% level)"}.get(session.mdc_level, "")
+    source = f", source {session.mdc_source}" if session.mdc_source else ""
     return (
-        f"Change {change} against a minimal detectable change of {amount(session.mdc, unit)}: "
-        f"{VERDICTS.get(session.verdict, session.verdict)}."
+        f"Change {change} against a minimal detectable change of {amount(session.mdc, unit)}"
+        f"{level}{source}: {VERDICTS.get(session.verdict, session.verdict)}."
     )
 
 

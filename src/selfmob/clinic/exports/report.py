@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from selfmob.clinic.dashboard import WINDOW_DAYS
 from selfmob.clinic.models import Client, PlanItem, Session
 from selfmob.clinic.progress import ClientProgress, Series, Week, client_progress, series_chart
-from selfmob.clinic.selectors import screening_gate
+from selfmob.clinic.selectors import facts_of, screening_gate
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.flags import Flag, SessionFacts, client_flags
 
@@ -89,49 +89,15 @@ def _series_report(series: Series, rows: list[SessionRow]) -> SeriesReport:
 
 def _logged(client: Client) -> list[tuple[tuple[str, str], SessionRow, SessionFacts]]:
     """Every session, oldest first: its test and side, its table row, its facts for flags."""
-    rows = (
-        Session.objects.filter(client=client)
-        .order_by("performed_on", "created_at")
-        .values_list(
-            "plan_item_id",
-            "test_id",
-            "side",
-            "performed_on",
-            "pre",
-            "post",
-            "change",
-            "mdc",
-            "verdict",
-            "pain_rest",
-            "pain_during",
-            "pain_limit",
-            "over_limit",
-            "pain_next_day",
-        )
-    )
-    return [
-        (
-            (test_id, side),
-            SessionRow(day, pre, post, change, verdict, rest, during, limit, over, next_day),
-            SessionFacts(item.hex, day, pre, post, mdc, verdict, rest, during, over, next_day),
-        )
-        for (
-            item,
-            test_id,
-            side,
-            day,
-            pre,
-            post,
-            change,
-            mdc,
-            verdict,
-            rest,
-            during,
-            limit,
-            over,
-            next_day,
-        ) in rows
-    ]
+    sessions = Session.objects.filter(client=client).order_by("performed_on", "created_at")
+    return [((s.test_id, s.side), _row(s), facts_of(s)) for s in sessions]
+
+
+def _row(s: Session) -> SessionRow:
+    return SessionRow(
+        s.performed_on, s.pre, s.post, s.change, s.verdict, s.pain_rest, s.pain_during,
+        s.pain_limit, s.over_limit, s.pain_next_day,
+    )  # fmt: skip
 
 
 def _flags(client: Client, today: date, facts: list[SessionFacts]) -> list[Flag]:

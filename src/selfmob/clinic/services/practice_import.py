@@ -85,6 +85,7 @@ INSTRUMENT = "must be one of the instruments this test allows: {known}"
 BAD_HASH = "not a password hash this selfmob can check"
 NOT_THE_ITEM = "technique, test and side must be those of the session's plan item"
 RECOMPUTED = "the stored {what}: not what the rules give for these values"
+UNKNOWN_SOURCE = "names no reference of this selfmob's catalogue"
 DOSE = "must be the technique's dose, or it with the coach's numbers, as selfmob writes it"
 REFUSED = "the database refused the import: {error}"
 CHANGED = "the document changed while it was imported: nothing was written"
@@ -256,9 +257,11 @@ class _Checker:
         without `pain_rest` (from before it was asked for) is judged by the limit alone, as it
         was when it was logged."""
         catalogue = load_catalogue()
+        if s.mdc_source and s.mdc_source not in catalogue.references:
+            self.fail(f"{where}.mdc_source", UNKNOWN_SOURCE)
         try:
-            change = classify_change(catalogue.test(s.test_id), before=s.pre, after=s.post,
-                                     mdc=s.mdc)  # fmt: skip
+            test, policy = catalogue.test(s.test_id), catalogue.policy.change
+            change = classify_change(test, before=s.pre, after=s.post, policy=policy, mdc=s.mdc)
             pain = check_during(catalogue.policy, s.pain_during, s.pain_limit, rest=s.pain_rest)
         except KnowledgeError:  # a value out of range: `_measured` has named it already
             return

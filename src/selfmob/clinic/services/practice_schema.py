@@ -179,8 +179,15 @@ class SessionIn(Record):
     pre: float
     post: float
     instrument: Instrument | None
+    measured_by: Literal["self", "clinician"] | None = None
+    """Who took pre and post (absent or null in files from before it was asked)."""
+    readings: Annotated[int, Field(ge=1, le=5)] | None = None
     change: float
     mdc: Annotated[float, Field(gt=0)]
+    mdc_level: Literal["95", "90", "unstated"] | None = None
+    mdc_source: Annotated[str, Field(max_length=64)] | None = None
+    mdc_fit: Literal["exact", "noisier", "unstated", "default", "coach"] | None = None
+    """Which MDC judged the session and how it fits its context (absent in older files)."""
     verdict: Literal["real_gain", "within_error", "real_loss"]
     pain_rest: Pain | None = None
     """Pain at rest before the session (absent or null in files from before it was asked)."""

@@ -19,6 +19,7 @@ from selfmob.clinic.models import PlanItem, Session
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import MeasuredIn, checked_context
 from selfmob.knowledge.rules.pain import check_during, check_next_day
 
 
@@ -40,7 +41,11 @@ def session_log(
     pain_during: int,
     today: date,
     instrument: str = "",
+    measured_by: str = "self",
+    readings: int = 1,
 ) -> Logged:
+    """`instrument`, `measured_by` and `readings` say how pre and post were measured: the
+    context that picks the MDC judging the session (knowledge/rules/mdc.py)."""
     client_id = plan_item.plan.client_id
     try:
         session = _build(
@@ -51,8 +56,8 @@ def session_log(
             post=post,
             pains=(pain_rest, pain_during),
             today=today,
+            measured=_measured(plan_item, instrument, measured_by, readings),
         )
-        session.instrument = _checked_instrument(session.test_id, instrument)
     except InvalidInput:
         # A retry of a session stored before the item was removed or a hold began is
         # still the stored session: answer with it, not with the new refusal.
@@ -72,12 +77,18 @@ def session_log(
     return Logged(session, True, _guidance(session))
 
 
-def _checked_instrument(test_id: str, instrument: str) -> str:
-    known = load_catalogue().test(test_id).instruments
-    if instrument and instrument not in known:
-        message = errors.BAD_INSTRUMENT.format(known=", ".join(known))
-        raise InvalidInput.one("instrument", message)
-    return instrument
+def _measured(item: PlanItem, instrument: str, measured_by: str, readings: int) -> MeasuredIn:
+    """Pre and post of one session: one session, the same person measuring."""
+    try:
+        return checked_context(
+            load_catalogue().test(item.retest_id),
+            timing="within_session",
+            tester=measured_by,
+            instrument=instrument,
+            trials=readings,
+        )
+    except KnowledgeError as exc:
+        raise InvalidInput.from_knowledge(exc, exc.field) from None
 
 
 def _insert(session: Session) -> None:
@@ -109,6 +120,7 @@ def _build(
     post: float,
     pains: tuple[int | None, int],
     today: date,
+    measured: MeasuredIn,
 ) -> Session:
     """`pains`: the pain at rest before the session and the pain during it."""
     if item.removed_at is not None:
@@ -126,7 +138,13 @@ def _build(
     if rest is None:
         raise InvalidInput.one("pain_rest", errors.PAIN_REST_MISSING)
     try:
-        change = classify_change(catalogue.test(item.retest_id), before=pre, after=post)
+        change = classify_change(
+            catalogue.test(item.retest_id),
+            before=pre,
+            after=post,
+            policy=catalogue.policy.change,
+            measured=measured,
+        )
         over = check_during(catalogue.policy, pain, item.pain_limit, rest=rest).over_limit
     except KnowledgeError as exc:
         field = {"before": "pre", "after": "post"}.get(exc.field or "", exc.field)
@@ -141,8 +159,14 @@ def _build(
         side=item.side,
         pre=change.before,
         post=change.after,
+        instrument=measured.instrument or "",
+        measured_by=measured.tester,
+        readings=measured.trials,
         change=change.change,
         mdc=change.mdc,
+        mdc_level=change.level,
+        mdc_source=change.source or "",
+        mdc_fit=change.fit,
         verdict=change.verdict,
         pain_rest=rest,
         pain_during=pain,

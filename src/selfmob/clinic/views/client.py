@@ -113,6 +113,8 @@ def log_session(request: AuthedRequest, item_id: str) -> HttpResponse:
                     pain_rest=data["pain_rest"],
                     pain_during=data["pain_during"],
                     instrument=data["instrument"],
+                    measured_by=data["measured_by"],
+                    readings=data["readings"],
                     today=timezone.localdate(),
                 )
                 entry.record_id = logged.session.id
@@ -139,6 +141,7 @@ def session_detail(request: AuthedRequest, session_id: str) -> HttpResponse:
         "session": session,
         "pain": selectors.session_pain(session),
         "test": catalogue.test(session.test_id),
+        "error": selectors.session_mdc(session),
     }
     return render(request, "clinic/logged.html", context)
 

@@ -1,7 +1,8 @@
 """Is a before/after change real, or within the test's measurement error?
 
-A change is real when its size exceeds the MDC (a change exactly at the MDC is within error).
-Swapping before and after turns a gain into a loss of the same size.
+A change is real when its size exceeds the MDC of the context it was measured in
+(rules/mdc.py); a change exactly at the MDC is within error. Swapping before and after turns
+a gain into a loss of the same size.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from selfmob.knowledge.rules.mdc import MeasuredIn, level_words, mdc_for
 from selfmob.knowledge.rules.measures import PRECISION, checked_mdc, checked_value, fmt
-from selfmob.knowledge.schema import RomTest
+from selfmob.knowledge.schema import ChangePolicy, RomTest
 
 Verdict = Literal["real_gain", "within_error", "real_loss"]
 
@@ -27,42 +29,46 @@ class Change:
     source: str | None
     grade: str
     reasons: list[str]
+    level: str = "unstated"
+    fit: str = "exact"
+    """How the MDC fits the context the change was measured in (rules/mdc.py `Fit`)."""
 
 
 def classify_change(
-    test: RomTest, *, before: float, after: float, mdc: float | None = None
+    test: RomTest,
+    *,
+    before: float,
+    after: float,
+    policy: ChangePolicy,
+    measured: MeasuredIn | None = None,
+    mdc: float | None = None,
 ) -> Change:
+    """`measured` defaults to between days, the same rater, a clinician; `mdc` is a coach's
+    own MDC, which wins over the catalogue's."""
     before = checked_value(test, before, field_name="before")
     after = checked_value(test, after, field_name="after")
-    limit = checked_mdc(mdc) or test.error.mdc
+    used = mdc_for(test, measured or MeasuredIn(), policy, coach=checked_mdc(mdc))
     delta = round(after - before, PRECISION)
     gain = delta if test.better == "higher" else -delta
     verdict: Verdict = "within_error"
-    if gain > round(limit, PRECISION):
+    if gain > round(used.value, PRECISION):
         verdict = "real_gain"
-    elif gain < -round(limit, PRECISION):
+    elif gain < -round(used.value, PRECISION):
         verdict = "real_loss"
-    reason = _reason(test, delta, limit, verdict, overridden=mdc is not None)
-    source = None if mdc is not None else test.error.source
-    grade = "coach" if mdc is not None else test.error.grade
-    return Change(test.id, test.unit, before, after, delta, limit, verdict, source, grade, [reason])
-
-
-def _reason(test: RomTest, delta: float, mdc: float, verdict: Verdict, *, overridden: bool) -> str:
     size = fmt(abs(delta), test.unit)
-    limit = fmt(mdc, test.unit)
-    basis = (
-        "set by the coach"
-        if overridden
-        else f"{test.error.context.rstrip('.')} ({test.error.source})"
-    )
+    limit = f"the {level_words(used.level)} of {fmt(used.value, test.unit)}"
     if verdict == "real_gain":
-        head = f"A gain of {size} is more than the MDC of {limit}: a real improvement."
+        head = f"A gain of {size} is more than {limit}: a real improvement."
     elif verdict == "real_loss":
-        head = f"A loss of {size} is more than the MDC of {limit}: a real loss of range."
+        head = f"A loss of {size} is more than {limit}: a real loss of range."
     else:
         head = (
-            f"A change of {fmt(delta, test.unit)} is within the MDC of {limit}: "
+            f"A change of {fmt(delta, test.unit)} is within {limit}: "
             "it cannot be told apart from measurement error."
         )
-    return f"{head} MDC: {basis}."
+    unstated = ", its confidence level not stated" if used.level == "unstated" else ""
+    reason = f"{head} MDC{unstated}: {used.why}."
+    return Change(
+        test.id, test.unit, before, after, delta, used.value, verdict, used.source,
+        used.grade, [reason], used.level, used.fit,
+    )  # fmt: skip

@@ -34,7 +34,9 @@ RECENT_DAYS = 7
 class SessionFacts:
     """What the flags need to know of one logged session (oldest first in sequences).
     `verdict` is the within-session verdict (post against pre): the immediate effect;
-    `over_limit` the pain verdict stored when it was logged (never judged again)."""
+    `mdc` the between-days MDC of the way it was measured, which judges its pre-test
+    against other days' (rules/mdc.py); `over_limit` the pain verdict stored when it was
+    logged (never judged again)."""
 
     item: str
     performed_on: date

@@ -14,6 +14,7 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.jsonable import assessment_json, plain, references
 from selfmob.knowledge.rules.assess import assess
 from selfmob.knowledge.rules.change import classify_change
+from selfmob.knowledge.rules.mdc import checked_context
 from selfmob.knowledge.rules.measures import Person
 from selfmob.knowledge.rules.screen import questions, screen_for_test
 from selfmob.knowledge.schema import as_dict
@@ -67,11 +68,28 @@ def evaluate_assess(request: HttpRequest, payload: AssessIn) -> dict[str, Any]:
 
 @router.post("/evaluate/change", response={200: dict[str, Any], **errors(400, 413)})
 def evaluate_change(request: HttpRequest, payload: ChangeIn) -> dict[str, Any]:
-    """Before against after: real gain, within measurement error, or real loss."""
+    """Before against after: real gain, within measurement error, or real loss, judged with
+    the MDC of the context given (default: between days, the same rater, a clinician); the
+    answer names the MDC, its level, its source and how it fits."""
     catalogue = load_catalogue()
     try:
         test = catalogue.test(payload.test_id)
-        change = classify_change(test, before=payload.before, after=payload.after, mdc=payload.mdc)
+        measured = checked_context(
+            test,
+            timing=payload.timing,
+            raters=payload.raters,
+            tester=payload.measured_by,
+            instrument=payload.instrument,
+            trials=payload.readings,
+        )
+        change = classify_change(
+            test,
+            before=payload.before,
+            after=payload.after,
+            policy=catalogue.policy.change,
+            measured=measured,
+            mdc=payload.mdc,
+        )
     except KnowledgeError as exc:
         raise InvalidInput.from_knowledge(exc) from None
     data: dict[str, Any] = plain(change)
