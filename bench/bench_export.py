@@ -29,7 +29,7 @@ DATA = ROOT / "var" / "bench-export"
 SESSIONS = 1000
 ENV = {
     "SELFMOB_DATA_DIR": str(DATA),
-    "SELFMOB_DEBUG": "0",
+    "SELFMOB_LOCAL": "0",
     "SELFMOB_SECRET_KEY": secrets.token_urlsafe(50),
     "SELFMOB_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_SETTINGS_MODULE": "selfmob.settings",

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CLIENTS = 200
 ENV = {
-    "SELFMOB_DEBUG": "0",
+    "SELFMOB_LOCAL": "0",
     "SELFMOB_SECRET_KEY": secrets.token_urlsafe(50),
     "SELFMOB_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_SETTINGS_MODULE": "selfmob.settings",

@@ -1,6 +1,6 @@
 """The client's Today page on an emulated mid-range phone: bytes, requests, time to interactive.
 
-The demo practice is loaded into a temporary data folder (`selfmob demo` with DEBUG on, as
+The demo practice is loaded into a temporary data folder (`selfmob demo` in the local profile, as
 `make run` does), static files are collected, and gunicorn serves it as in production: DEBUG
 off, a throwaway secret key, 2 workers, hashed and compressed static files (WhiteNoise). Debian's
 Chromium signs in as ana@demo.test, and then, for each run, a fresh browser context (empty
@@ -148,7 +148,7 @@ def free_port() -> int:
 def server_env(data: Path) -> dict[str, str]:
     return os.environ | {
         "SELFMOB_DATA_DIR": str(data),
-        "SELFMOB_DEBUG": "0",
+        "SELFMOB_LOCAL": "0",
         "SELFMOB_SECRET_KEY": secrets.token_urlsafe(50),
         "SELFMOB_SSL_REDIRECT": "0",
         "SELFMOB_SECURE_COOKIES": "0",
@@ -157,9 +157,9 @@ def server_env(data: Path) -> dict[str, str]:
 
 
 def prepare(data: Path) -> None:
-    """The demo practice (loading it needs DEBUG on) and the collected static files."""
+    """The demo practice (loading it needs the local profile) and the collected static files."""
     selfmob = [sys.executable, "-m", "selfmob"]
-    demo_env = os.environ | {"SELFMOB_DATA_DIR": str(data), "SELFMOB_DEBUG": "1"}
+    demo_env = os.environ | {"SELFMOB_DATA_DIR": str(data), "SELFMOB_LOCAL": "1"}
     subprocess.run([*selfmob, "demo"], env=demo_env, check=True, stdout=subprocess.DEVNULL)
     collect = [*selfmob, "manage", "collectstatic", "--noinput", "--verbosity", "0"]
     subprocess.run(collect, env=server_env(data), check=True)

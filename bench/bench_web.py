@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("SELFMOB_DATA_DIR") or ROOT / "var" / "bench")
 os.environ.update(
     SELFMOB_DATA_DIR=str(DATA),
-    SELFMOB_DEBUG="0",
+    SELFMOB_LOCAL="0",
     SELFMOB_SECRET_KEY=secrets.token_urlsafe(50),
     SELFMOB_ALLOWED_HOSTS="testserver,127.0.0.1",
     SELFMOB_SSL_REDIRECT="0",

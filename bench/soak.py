@@ -113,7 +113,7 @@ def environment(database_url: str, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SELFMOB_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
     env.update(
-        SELFMOB_DEBUG="0", SELFMOB_SECRET_KEY="soak-" + uuid.uuid4().hex * 2,
+        SELFMOB_LOCAL="0", SELFMOB_SECRET_KEY="soak-" + uuid.uuid4().hex * 2,
         SELFMOB_ALLOWED_HOSTS="127.0.0.1", SELFMOB_SECURE_COOKIES="0", SELFMOB_SSL_REDIRECT="0",
         SELFMOB_HSTS_SECONDS="0", SELFMOB_DATA_DIR=str(data_dir), SELFMOB_EMAIL_DIR=str(data_dir),
         PYTHONUNBUFFERED="1",
@@ -126,7 +126,7 @@ def environment(database_url: str, data_dir: Path) -> dict[str, str]:
 def seed(env: dict[str, str], *args: str) -> Any:
     done = subprocess.run(
         [sys.executable, str(HERE / "soak_seed.py"), *args],
-        env={**env, "SELFMOB_DEBUG": "1"}, capture_output=True, text=True, check=True,
+        env={**env, "SELFMOB_LOCAL": "1"}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -15,7 +16,7 @@ from selfmob.settings import database_from_url, env_bool, sqlite_database
 
 SELFMOB = Path(sys.executable).with_name("selfmob")
 PRODUCTION = {
-    "SELFMOB_DEBUG": "0",
+    "SELFMOB_LOCAL": "0",
     "SELFMOB_SECRET_KEY": secrets.token_urlsafe(50),
     "SELFMOB_ALLOWED_HOSTS": "selfmob.example",
 }
@@ -86,3 +87,36 @@ def test_production_fails_closed(tmp_path: Path, env: dict[str, str], message: s
 def test_it_works_with_no_environment(tmp_path: Path) -> None:
     result = manage("check", env={}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    code = (
+        "import json; from selfmob import settings as s; "
+        "print(json.dumps([s.LOCAL, s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT]))"
+    )
+    prefixes = ("SELFMOB_", "DATABASE_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    clean |= {"SELFMOB_DATA_DIR": str(tmp_path)} | env
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=clean, check=True
+    )
+    local, debug, hosts, redirect = json.loads(out.stdout)
+    return {"local": local, "debug": debug, "hosts": hosts, "redirect": redirect}
+
+
+@pytest.mark.parametrize(
+    ("env", "local", "debug"),
+    [
+        ({}, True, False),  # make run, a bare selfmob serve: the app's own error pages
+        ({"SELFMOB_DEBUG_PAGES": "1"}, True, True),
+        ({"SELFMOB_LOCAL": "0", "SELFMOB_DEBUG_PAGES": "1"}, False, False),  # never in production
+        ({"SELFMOB_DEBUG": "0"}, False, False),  # the older name of SELFMOB_LOCAL
+    ],
+)
+def test_debug_pages_show_only_when_asked_and_never_in_production(
+    tmp_path: Path, env: dict[str, str], local: bool, debug: bool
+) -> None:
+    found = settings_in(env, tmp_path)
+    assert (found["local"], found["debug"]) == (local, debug)
+    assert found["redirect"] is not local
+    assert (found["hosts"] == ["127.0.0.1", "localhost"]) is local

@@ -26,7 +26,7 @@ def test_demo_loads_once(tmp_path: Path) -> None:
 def test_demo_refuses_in_production(tmp_path: Path) -> None:
     production = env_for(
         tmp_path,
-        SELFMOB_DEBUG="0",
+        SELFMOB_LOCAL="0",
         SELFMOB_SECRET_KEY=secrets.token_urlsafe(50),
         SELFMOB_ALLOWED_HOSTS="selfmob.example",
     )
@@ -34,7 +34,7 @@ def test_demo_refuses_in_production(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert (
         result.stderr
-        == "selfmob: error: refusing to load demo data with DEBUG off (SELFMOB_DEBUG=0)\n"
+        == "selfmob: error: refusing to load demo data in production (SELFMOB_LOCAL=0)\n"
     )
 
 

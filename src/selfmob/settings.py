@@ -1,9 +1,12 @@
-"""One flat settings module. It works with no environment at all (SQLite, DEBUG on, a dev
-secret); `DATABASE_URL` switches to PostgreSQL; production (DEBUG off) fails closed: it needs a
-real SECRET_KEY and explicit ALLOWED_HOSTS, checked by `selfmob.checks`.
+"""One flat settings module. It works with no environment at all: the local profile (SQLite,
+plain HTTP on 127.0.0.1, a dev secret, demo data allowed) with the app's own error pages;
+`DATABASE_URL` switches to PostgreSQL; production (`SELFMOB_LOCAL=0`) fails closed: it needs a
+real SECRET_KEY and explicit ALLOWED_HOSTS, checked by `selfmob.checks`. Django's debug pages
+show only with `SELFMOB_DEBUG_PAGES=1`, and never in production.
 
 Environment:
-  SELFMOB_DEBUG=0|1, SELFMOB_SECRET_KEY, SELFMOB_ALLOWED_HOSTS=a.example,b.example,
+  SELFMOB_LOCAL=0|1 (its older name SELFMOB_DEBUG is still read), SELFMOB_DEBUG_PAGES=0|1,
+  SELFMOB_SECRET_KEY, SELFMOB_ALLOWED_HOSTS=a.example,b.example,
   SELFMOB_DATA_DIR (SQLite file and uploads), DATABASE_URL=postgres://user:pw@host:5432/db,
   SELFMOB_EMAIL_HOST / _PORT / _USER / _PASSWORD / _TLS (SMTP; console e-mail otherwise),
   SELFMOB_DEFAULT_FROM_EMAIL, SELFMOB_EMAIL_DIR (e-mails as files, without SMTP),
@@ -116,9 +119,13 @@ def redis_cache(url: str) -> dict[str, object]:
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SELFMOB_DATA_DIR") or Path.cwd() / "var")
-DEBUG = env_bool("SELFMOB_DEBUG", True)
+LOCAL = env_bool("SELFMOB_LOCAL", env_bool("SELFMOB_DEBUG", True))
+"""The local profile (`make run`, a bare `selfmob serve`): plain HTTP, a dev secret, demo
+data. Off in production."""
+DEBUG = LOCAL and env_bool("SELFMOB_DEBUG_PAGES", False)
+"""Django's debug pages (tracebacks, URL lists): only when asked for, and only locally."""
 SECRET_KEY = os.environ.get("SELFMOB_SECRET_KEY") or DEV_SECRET_KEY
-ALLOWED_HOSTS = env_list("SELFMOB_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("SELFMOB_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if LOCAL else [])
 CSRF_TRUSTED_ORIGINS = env_list("SELFMOB_CSRF_TRUSTED_ORIGINS", [])
 
 _database_url = os.environ.get("DATABASE_URL", "")
@@ -236,7 +243,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not LOCAL
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -244,6 +251,9 @@ STORAGES = {
 # Source maps are for developers' tools, never sent compressed: compressing ninja's with
 # brotli took most of collectstatic's 39 s (bench figure in docs/deployment.md).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# Locally, WhiteNoise serves the apps' static files where they are (no collectstatic).
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = LOCAL
 
 _email_host = os.environ.get("SELFMOB_EMAIL_HOST", "")
 # Without SMTP, e-mails are printed, or written one file each into SELFMOB_EMAIL_DIR.
@@ -262,17 +272,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("SELFMOB_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("SELFMOB_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("SELFMOB_DEFAULT_FROM_EMAIL", "selfmob <noreply@localhost>")
 
-_secure = env_bool("SELFMOB_SECURE_COOKIES", not DEBUG)
+_secure = env_bool("SELFMOB_SECURE_COOKIES", not LOCAL)
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SELFMOB_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SELFMOB_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SELFMOB_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SELFMOB_SSL_REDIRECT", not LOCAL)
+SECURE_HSTS_SECONDS = env_int("SELFMOB_HSTS_SECONDS", 0 if LOCAL else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
+SECURE_HSTS_PRELOAD = env_bool("SELFMOB_HSTS_PRELOAD", not LOCAL)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # bodies above 1 MiB: 400 on pages, 413 on the API
 NINJA_PAGINATION_PER_PAGE = 50

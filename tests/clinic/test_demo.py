@@ -10,7 +10,7 @@ from tests.support.personas import TODAY
 
 @pytest.fixture
 def demo(db: None, settings: object) -> User:
-    settings.DEBUG = True  # type: ignore[attr-defined]
+    settings.LOCAL = True  # type: ignore[attr-defined]
     assert demo_load(today=TODAY)
     return User.objects.get(email=COACH_EMAIL)
 
@@ -46,7 +46,7 @@ def test_a_second_run_changes_nothing(demo: User) -> None:
 
 
 def test_it_refuses_with_debug_off(db: None, settings: object) -> None:
-    settings.DEBUG = False  # type: ignore[attr-defined]
-    with pytest.raises(DemoRefused, match="DEBUG off"):
+    settings.LOCAL = False  # type: ignore[attr-defined]
+    with pytest.raises(DemoRefused, match="in production"):
         demo_load(today=TODAY)
     assert not User.objects.exists()

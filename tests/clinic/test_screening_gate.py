@@ -128,7 +128,8 @@ def test_every_path_gives_the_same_answer(people: Personas, name: str) -> None:
     assert any(f.kind == "red_flag" for f in report.flags) is (state == "refer")
     assert (hold_of(fresh(people).client) is None) is open_
     today = login(people.client_user).get(reverse("today")).content.decode()
-    assert ("Please pause your self-mobilization" in today) is not open_
+    assert ("Please pause your self-mobilization" in today) is (state == "refer")
+    assert ("Your coach has not set up your plan yet" in today) is (state == "not_screened")
     detail = Api(people.coach).get(f"/clients/{people.client.id}").json()
     stored = {"not_screened": "none", "refer": "refer"}.get(state, "clear")
     assert detail["screening_status"] == stored

@@ -70,7 +70,7 @@ def test_refer_says_to_see_a_professional_and_can_be_cleared(people: Personas) -
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("client", 404), ("other_coach", 404), ("other_client", 404), (ANON, 302)]
+    ("who", "status"), [("client", 403), ("other_coach", 404), ("other_client", 404), (ANON, 302)]
 )
 def test_only_the_owner_coach_clears(people: Personas, who: str, status: int) -> None:
     refer(people)

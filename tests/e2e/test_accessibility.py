@@ -57,7 +57,7 @@ class Practice:
 
 def build_practice() -> Practice:
     today = timezone.localdate()
-    with override_settings(DEBUG=True):  # the demo refuses to load in production
+    with override_settings(LOCAL=True):  # the demo refuses to load in production
         demo_load(today=today)
     coach = User.objects.get(email="coach@demo.test")
     ana, cai = (Client.objects.get(email=e) for e in ("ana@demo.test", "cai@demo.test"))

@@ -317,7 +317,7 @@ def test_a_refer_screen_pauses_the_client_until_the_coach_records_a_clearance(
 
 def test_the_demo_practice_reads_well_for_the_tour(page: Page) -> None:
     """The coach's list, a client and her progress, on the demo's eight weeks of history."""
-    with override_settings(DEBUG=True):  # the demo refuses to load in production
+    with override_settings(LOCAL=True):  # the demo refuses to load in production
         demo_load(today=timezone.localdate())
     page.set_viewport_size(DESKTOP)
     sign_in(page, COACH_EMAIL, DEMO_PASSWORD)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -82,11 +83,65 @@ def test_a_self_test_widens_the_closest_clinician_mdc() -> None:
     assert mdc_for(synthetic(), MeasuredIn(tester="self"), change_policy(2)).value == 4.0
 
 
-def test_another_instrument_does_not_fit() -> None:
-    test = synthetic(headline=context_error(2.0, "between_days", "same", instrument="tape-measure"))
-    with_tape = MeasuredIn(instrument="tape-measure")
-    assert mdc_for(test, with_tape, POLICY).fit == "exact"
-    assert mdc_for(test, MeasuredIn(), POLICY).fit == "exact"  # instrument not said
+def test_another_instrument_does_not_fit_and_an_unsaid_one_is_unstated() -> None:
+    test = rom_test(
+        instruments=["tape-measure", "inclinometer"],
+        error=context_error(2.0, "between_days", "same", instrument="tape-measure"),
+    )
+    assert mdc_for(test, MeasuredIn(instrument="tape-measure"), POLICY).fit == "exact"
+    other = mdc_for(test, MeasuredIn(instrument="inclinometer"), POLICY)
+    assert (other.value, other.fit) == (3.0, "default")
+    assert "not interchangeable" in other.why
+    unsaid = mdc_for(test, MeasuredIn(), POLICY)
+    assert (unsaid.value, unsaid.fit) == (2.0, "unstated")
+    assert "does not say which instrument" in unsaid.why
+
+
+def test_an_instrument_the_test_does_not_offer_never_fits_a_named_one() -> None:
+    test = synthetic(
+        headline=context_error(2.0, "between_days", "same", instrument_other="phone compass app")
+    )
+    used = mdc_for(test, MeasuredIn(instrument="tape-measure"), POLICY)
+    assert (used.value, used.fit) == (3.0, "default")
+    assert "phone compass app" in used.why
+
+
+def test_values_taken_with_two_instruments_do_not_fit() -> None:
+    used = mdc_for(synthetic(), MeasuredIn(mixed_instruments=True), POLICY)
+    assert (used.value, used.fit) == (3.0, "default")
+    assert "different instruments" in used.why
+
+
+def test_a_borrowed_mdc_is_never_an_exact_fit() -> None:
+    test = synthetic(headline=context_error(2.0, "between_days", "same", borrowed=True))
+    used = mdc_for(test, BETWEEN_SAME, POLICY)
+    assert (used.value, used.fit) == (2.0, "borrowed")
+    assert "borrowed" in used.why
+
+
+def test_a_noisier_context_never_gets_a_smaller_mdc_than_a_quieter_one() -> None:
+    """A pooled review may give a smaller MDC between raters (1.6 cm) than for one (1.9 cm)."""
+    test = synthetic(
+        context_error(1.6, "between_days", "different"),
+        headline=context_error(1.9, "between_days", "same"),
+    )
+    two = mdc_for(test, MeasuredIn(raters="different"), POLICY)
+    assert (two.value, two.fit) == (1.9, "noisier")
+    assert "never judged more finely" in two.why
+    lunge = CATALOGUE.test("wblt-distance")
+    policy = CATALOGUE.policy.change
+    one = mdc_for(lunge, MeasuredIn(), policy).value
+    assert mdc_for(lunge, MeasuredIn(raters="different"), policy).value >= one
+
+
+@pytest.mark.parametrize("test_id", sorted(CATALOGUE.tests))
+def test_in_the_catalogue_noisier_contexts_never_get_smaller_mdcs(test_id: str) -> None:
+    test, policy = CATALOGUE.test(test_id), CATALOGUE.policy.change
+    for one in (MeasuredIn(), MeasuredIn(tester="self")):
+        within = mdc_for(test, replace(one, timing="within_session"), policy).value
+        between = mdc_for(test, one, policy).value
+        two = mdc_for(test, replace(one, raters="different"), policy).value
+        assert within <= between <= two
 
 
 def test_an_mdc_of_averaged_readings_fits_only_as_many_readings_or_more() -> None:
@@ -94,6 +149,7 @@ def test_an_mdc_of_averaged_readings_fits_only_as_many_readings_or_more() -> Non
     assert mdc_for(test, MeasuredIn(trials=3), POLICY).fit == "exact"
     assert mdc_for(test, MeasuredIn(trials=5), POLICY).fit == "exact"
     single = mdc_for(test, MeasuredIn(trials=1), POLICY)
+    assert mdc_for(synthetic(), MeasuredIn(trials=3), POLICY).fit == "unstated"
     assert (single.value, single.fit) == (3.0, "default")
     assert "mean of 3 readings" in single.why
 

@@ -68,7 +68,7 @@ def environment(database_url: str, tmp: Path, redis: str) -> dict[str, str]:
     env.update(LIMITS)
     env.update(
         DATABASE_URL=database_url,
-        SELFMOB_DEBUG="0",
+        SELFMOB_LOCAL="0",
         SELFMOB_SECRET_KEY="multi-instance-test-secret-" + uuid.uuid4().hex,
         SELFMOB_ALLOWED_HOSTS="127.0.0.1",
         SELFMOB_SECURE_COOKIES="0",
@@ -113,7 +113,7 @@ def wait_healthy(instance: Instance, timeout: float = 90) -> None:
 def seed_database(env: dict[str, str]) -> dict[str, str]:
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "multi" / "seed.py")],
-        env={**env, "SELFMOB_DEBUG": "1"}, capture_output=True, text=True, check=True,
+        env={**env, "SELFMOB_LOCAL": "1"}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     seed: dict[str, str] = json.loads(done.stdout)
     return seed

@@ -20,7 +20,7 @@ def register(commands: Any) -> None:
     )
     p.set_defaults(handler=run_migrate)
 
-    p = commands.add_parser("demo", help="load a demo coach and three clients (DEBUG only)")
+    p = commands.add_parser("demo", help="load a demo coach and three clients (local profile only)")
     p.set_defaults(handler=run_demo)
 
     p = commands.add_parser(

@@ -70,6 +70,20 @@ def get_client_for_planning(user: User, client_id: object) -> Client:
     return client
 
 
+def get_client_for_clearance(user: User, client_id: object) -> Client:
+    """A red-flag hold is cleared by the owner coach, or by a solo user for themself once a
+    professional has seen them. A coached client may not clear their own hold: 403."""
+    client = get_client_for_user(user, client_id)
+    if client.coach_id is not None and user.id != client.coach_id:
+        raise PermissionDenied("your coach records a clearance")
+    return client
+
+
+def may_clear(user: User, client: Client) -> bool:
+    """Whether `user` may record a clearance for `client` (the rule above, for pages)."""
+    return user.id == (client.coach_id or client.user_id)
+
+
 def get_session_for_user(user: User, session_id: object) -> Session:
     found = _one(Session.objects.select_related("client"), session_id)
     _allowed(user, found.client)

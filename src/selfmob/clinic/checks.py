@@ -1,4 +1,5 @@
-"""Production fails closed: with DEBUG off, a real secret and explicit hosts are required."""
+"""Production fails closed: outside the local profile, a real secret and explicit hosts are
+required."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from django.core.checks import CheckMessage, Error, register
 
 from selfmob.settings import DEV_SECRET_KEY
 
-WEAK_SECRET = "SELFMOB_SECRET_KEY must be set to a long random value when DEBUG is off."
-NO_HOSTS = "SELFMOB_ALLOWED_HOSTS must list this site's host names when DEBUG is off."
-WILDCARD_HOST = "SELFMOB_ALLOWED_HOSTS must not contain '*' when DEBUG is off."
+WEAK_SECRET = (
+    "SELFMOB_SECRET_KEY must be set to a long random value in production (SELFMOB_LOCAL=0)."
+)
+NO_HOSTS = "SELFMOB_ALLOWED_HOSTS must list this site's host names in production (SELFMOB_LOCAL=0)."
+WILDCARD_HOST = "SELFMOB_ALLOWED_HOSTS must not contain '*' in production (SELFMOB_LOCAL=0)."
 
 
 @register("security", deploy=False)
 def production_fails_closed(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    if settings.DEBUG:
+    if settings.LOCAL:
         return []
     errors: list[CheckMessage] = []
     if settings.SECRET_KEY == DEV_SECRET_KEY or len(settings.SECRET_KEY) < 50:

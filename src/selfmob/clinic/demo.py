@@ -29,7 +29,7 @@ from selfmob.knowledge.rules.screen import questions
 PASSWORD = "demo-password"
 COACH_EMAIL = "coach@demo.test"
 WEEKS = 8
-NOT_IN_PRODUCTION = "refusing to load demo data with DEBUG off (SELFMOB_DEBUG=0)"
+NOT_IN_PRODUCTION = "refusing to load demo data in production (SELFMOB_LOCAL=0)"
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ class DemoRefused(RuntimeError):
 
 
 def demo_load(*, today: date) -> bool:
-    """Create the demo practice. False if it is already there; refuses with DEBUG off."""
-    if not settings.DEBUG:
+    """Create the demo practice. False if it is already there; refuses in production."""
+    if not settings.LOCAL:
         raise DemoRefused(NOT_IN_PRODUCTION)
     if User.objects.filter(email=COACH_EMAIL).exists():
         return False

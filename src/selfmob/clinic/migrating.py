@@ -56,7 +56,7 @@ def migrate_locked(*, static: bool = False) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
     connection.close()  # gunicorn's workers open their own
-    if static and not settings.DEBUG:
+    if static and not settings.LOCAL:
         with _file_lock(Path(settings.STATIC_ROOT).parent / ".collectstatic-lock"):
             _collect_static()
 

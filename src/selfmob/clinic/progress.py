@@ -180,24 +180,26 @@ def carry_over_of(
 
 def between_days(baseline_how: tuple[str, str], session: Session) -> MeasuredIn:
     """The context of a baseline against a later pre-test: another rater when one of them
-    was the person and the other a clinician; a self-test when either was; the instrument
-    when both used the same one."""
+    was the person and the other a clinician; a self-test when either was; the later test's
+    instrument, and whether the two used different ones."""
     by, instrument = baseline_how
     now_by = session.measured_by or "self"
-    same_instrument = session.instrument if session.instrument == instrument else ""
     return replace(
-        measured_in("between_days", same_instrument, now_by, session.readings),
+        measured_in("between_days", session.instrument, now_by, session.readings),
         raters="same" if by == now_by else "different",
         tester="self" if "self" in (by, now_by) else "clinician",
+        mixed_instruments=bool(
+            instrument and session.instrument and instrument != session.instrument
+        ),
     )
 
 
 def _baseline_by(client: Client, baseline: Measurement | None, first: Session) -> str:
-    """Who measured the baseline: the coach at an assessment, the person when they have no
-    coach, or whoever took the first pre-test."""
+    """Who measured the baseline: the person when they recorded the assessment themselves,
+    else a clinician; without an assessment, whoever took the first pre-test."""
     if baseline is None:
         return first.measured_by or "self"
-    return "clinician" if client.coach_id else "self"
+    return "self" if baseline.assessment.recorded_by_id == client.user_id else "clinician"
 
 
 def _weeks(sessions: list[Session]) -> list[Week]:

@@ -102,6 +102,32 @@ def screening_gate(client: Client) -> Gate:
     return Gate(client)
 
 
+@dataclass(frozen=True)
+class Start:
+    """Where a person stands on the way to a plan: Today's first card says what comes next
+    (a solo user's next step, or that the coach has not set up the plan yet)."""
+
+    state: GateState
+    latest_assessment: Assessment | None
+    planned: bool
+    """At least one live plan item."""
+
+    @property
+    def screened(self) -> bool:
+        return self.state != "not_screened"
+
+    @property
+    def ready(self) -> bool:
+        """Screened and planned: Today shows the techniques due."""
+        return self.screened and self.planned
+
+
+def start_of(client: Client, gate: Gate) -> Start:
+    """Two queries: the latest assessment and whether any plan item is live."""
+    planned = PlanItem.objects.filter(plan__client=client, removed_at__isnull=True).exists()
+    return Start(gate.state, client.assessments.first(), planned)
+
+
 def held_by_refer(screening_status: str) -> bool:
     """The gate's `refer` read from the stored status alone, for lists of clients (the
     dashboard) where reading each client's screens would cost a query each."""
@@ -135,6 +161,12 @@ def schedule_of(item: PlanItem) -> Schedule:
     plan = item.plan
     removed = item.removed_at.date() if item.removed_at else None
     return Schedule(plan.starts_on, plan.ends_on, item.weekdays, item.every_days, removed)
+
+
+def live_items(client: Client) -> list[PlanItem]:
+    """The client's plan items not removed, oldest plan first."""
+    found = PlanItem.objects.filter(plan__client=client, removed_at__isnull=True)
+    return list(found.select_related("plan").order_by("plan__starts_on", "plan__created_at"))
 
 
 def due_items(client: Client, day: date) -> list[DueItem]:
@@ -209,7 +241,9 @@ def session_mdc(s: Session) -> Mdc | None:
         return None
     catalogue = load_catalogue()
     measured = measured_in("within_session", s.instrument, s.measured_by, s.readings)
-    return mdc_for(catalogue.test(s.test_id), measured, catalogue.policy.change)
+    found = mdc_for(catalogue.test(s.test_id), measured, catalogue.policy.change)
+    # The catalogue or policy may have changed since: explain only the MDC it was judged by.
+    return found if (found.value, found.source) == (s.mdc, s.mdc_source) else None
 
 
 def facts_of(s: Session) -> SessionFacts:

@@ -220,7 +220,12 @@ class ContextError(MeasurementError, frozen=True, kw_only=True):
     raters: Raters | Literal["unstated"]
     tester: Tester = "clinician"
     instrument: Instrument | None = None
+    instrument_other: Text | None = None
+    """An instrument the test does not offer, named in words (e.g. a phone compass app)."""
     trials: Annotated[int, Meta(ge=1, le=10)] | None = None
+    borrowed: bool = False
+    """Measured on another test or measure (an accuracy figure, a neighbouring joint): never
+    an exact fit."""
 
 
 class Bounds(Sourced, frozen=True, kw_only=True):

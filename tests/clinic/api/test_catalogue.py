@@ -54,7 +54,7 @@ def test_change_matches_the_rule() -> None:
 
 
 def test_change_takes_the_context_it_was_measured_in() -> None:
-    body = {"test_id": "shoulder-ir", "before": 40, "after": 45}
+    body = {"test_id": "shoulder-ir", "before": 40, "after": 45, "instrument": "inclinometer"}
     same = http.post("/api/v1/catalogue/evaluate/change", body, content_type="application/json")
     two = http.post(
         "/api/v1/catalogue/evaluate/change",

@@ -368,8 +368,8 @@ class SessionOut(Schema):
     """The reference behind the MDC (`selfmob-defaults` when no source measured this
     context and selfmob widened the closest one); empty for older sessions."""
     mdc_fit: str
-    """How the MDC fits the session's context: `exact`, `noisier`, `unstated` or
-    `default`; empty for older sessions."""
+    """How the MDC fits the session's context: `exact`, `noisier`, `unstated`, `borrowed`
+    or `default`; empty for older sessions."""
     verdict: str
     pain_rest: int | None
     """Pain at rest before the session; null for sessions logged before it was asked for,

@@ -287,7 +287,7 @@ def _plan(plan: Plan, items: list[PlanItem], ctx: _Context, done: set[uuid.UUID]
     planned = [i for i in items if i.removed_at is None]
     yield _compact(
         {"resourceType": "Goal", "id": goal_id, "lifecycleStatus": status}
-        | el.goal(ctx.catalogue, planned, plan.ends_on)
+        | el.goal(ctx.catalogue, planned, plan.ends_on, coached=ctx.client.coach_id is not None)
         | {"subject": ctx.patient, "startDate": plan.starts_on.isoformat(), "expressedBy": author}
     )
 

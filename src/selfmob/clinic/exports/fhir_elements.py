@@ -16,6 +16,7 @@ from typing import Any
 from selfmob.clinic.models import PlanItem, Session
 from selfmob.clinic.services.sessions import NEXT_DAY_WINDOW
 from selfmob.knowledge.catalogue import Catalogue
+from selfmob.knowledge.rules.mdc import MeasuredIn, mdc_for
 from selfmob.knowledge.schema import Joint, RomTest, Technique
 
 Json = dict[str, Any]
@@ -265,13 +266,18 @@ GOAL = (
 )
 
 
-def goal(catalogue: Catalogue, items: Sequence[PlanItem], due: date | None) -> Json:
+def goal(
+    catalogue: Catalogue, items: Sequence[PlanItem], due: date | None, *, coached: bool
+) -> Json:
     """A plan's goal, without its id and subject: one target per re-test and side of the
-    items still planned."""
+    items still planned. The target is the MDC of the person's own re-test on a later day
+    against the baseline (taken by the coach, for a coached client: two raters)."""
     targets = []
+    retest = MeasuredIn(raters="different" if coached else "same", tester="self")
     for test_id, side in sorted({(i.retest_id, i.side) for i in items}):
         test = catalogue.test(test_id)
-        better = f"more than {amount(test.error.mdc, test.unit)} better"
+        mdc = mdc_for(test, retest, catalogue.policy.change).value
+        better = f"more than {amount(mdc, test.unit)} better"
         target: Json = {
             "measure": rom_test_code(test),
             "detailString": f"{SIDES[side]}: {better}" if side else better.capitalize(),

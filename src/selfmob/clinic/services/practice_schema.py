@@ -186,7 +186,7 @@ class SessionIn(Record):
     mdc: Annotated[float, Field(gt=0)]
     mdc_level: Literal["95", "90", "unstated"] | None = None
     mdc_source: Annotated[str, Field(max_length=64)] | None = None
-    mdc_fit: Literal["exact", "noisier", "unstated", "default", "coach"] | None = None
+    mdc_fit: Literal["exact", "noisier", "unstated", "borrowed", "default", "coach"] | None = None
     """Which MDC judged the session and how it fits its context (absent in older files)."""
     verdict: Literal["real_gain", "within_error", "real_loss"]
     pain_rest: Pain | None = None

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import template
 
 from selfmob.clinic.exports.plan_words import dose_words, schedule_words
-from selfmob.clinic.models import PlanItem
+from selfmob.clinic.models import Client, PlanItem
+from selfmob.clinic.words import for_reader
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.measures import fmt
 
@@ -23,6 +24,11 @@ def schedule(item: PlanItem) -> str:
 
 
 @register.filter
+def technique_name(technique_id: str) -> str:
+    return load_catalogue().technique(technique_id).name
+
+
+@register.filter
 def test_name(test_id: str) -> str:
     return load_catalogue().test(test_id).name
 
@@ -31,3 +37,10 @@ def test_name(test_id: str) -> str:
 def dose(item: PlanItem) -> str:
     """A plan item's dose in words, saying when it is one of selfmob's defaults."""
     return dose_words(item.dose)
+
+
+@register.filter
+def reader(text: str, client: Client) -> str:
+    """Catalogue or rule text as this client reads it: a solo user is never told to ask a
+    coach (clinic/words.py)."""
+    return for_reader(str(text), coached=client.coach_id is not None)

@@ -42,7 +42,8 @@ def today(request: AuthedRequest) -> HttpResponse:
     client = own_record(request)
     audit_read(via=request, user=request.user, client=client, what=What.TODAY)
     day = timezone.localdate()
-    blocked = selectors.screening_gate(client).block
+    gate = selectors.screening_gate(client)
+    blocked = gate.block
     cards = (
         []
         if blocked
@@ -60,6 +61,8 @@ def today(request: AuthedRequest) -> HttpResponse:
     context = {
         "client": client,
         "blocked": blocked,
+        "start": selectors.start_of(client, gate),
+        "items": selectors.live_items(client) if client.coach_id is None else [],
         "cards": cards,
         "day": day,
         "ceiling": load_catalogue().policy.pain.ceiling,

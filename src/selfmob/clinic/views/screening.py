@@ -6,13 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from selfmob.clinic import errors, selectors
-from selfmob.clinic.access import AuthedRequest, get_client_for_user
+from selfmob.clinic.access import (
+    AuthedRequest,
+    get_client_for_clearance,
+    get_client_for_user,
+    may_clear,
+)
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
-from selfmob.clinic.models import User
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.screening import clearance_record, screening_record
-from selfmob.clinic.views.coach import coach_of
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.rules.screen import questions
 
@@ -56,7 +59,7 @@ def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
         "client": client,
         "screening": latest,
         "result": selectors.screening_summary(latest),
-        "clearance_form": ClearanceForm() if user.role == User.Role.COACH else None,
+        "clearance_form": ClearanceForm() if may_clear(user, client) else None,
     }
     return render(request, "clinic/screening_result.html", context)
 
@@ -64,23 +67,23 @@ def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def clearance(request: AuthedRequest, client_id: str) -> HttpResponse:
-    coach = coach_of(request)
-    client = get_client_for_user(coach, client_id)
+    user = request.user
+    client = get_client_for_clearance(user, client_id)
     gate = selectors.screening_gate(client)
     latest, pending = gate.in_force, gate.pending_refer
     form = ClearanceForm(request.POST)
     if pending is not None and form.is_valid():
         try:
             with audit_write(
-                via=request, user=coach, client=client, kind=Kind.CLEAR, what=What.CLEARANCE
+                via=request, user=user, client=client, kind=Kind.CLEAR, what=What.CLEARANCE
             ) as entry:
                 note = form.cleaned_data["note"]
-                entry.record_id = clearance_record(
-                    screening=pending, cleared_by=coach, note=note
-                ).id
+                entry.record_id = clearance_record(screening=pending, cleared_by=user, note=note).id
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
+            if client.coach_id is None:
+                return redirect("today")
             return redirect("client", client_id=client.id)
     elif pending is None:
         form.add_error(None, errors.NOTHING_TO_CLEAR)

@@ -56,7 +56,11 @@ def classify_change(
     elif gain < -round(used.value, PRECISION):
         verdict = "real_loss"
     size = fmt(abs(delta), test.unit)
-    limit = f"the {level_words(used.level)} of {fmt(used.value, test.unit)}"
+    limit = (
+        f"selfmob's widened MDC of {fmt(used.value, test.unit)}"
+        if used.fit == "default"
+        else f"the {level_words(used.level)} of {fmt(used.value, test.unit)}"
+    )
     if verdict == "real_gain":
         head = f"A gain of {size} is more than {limit}: a real improvement."
     elif verdict == "real_loss":
@@ -66,7 +70,11 @@ def classify_change(
             f"A change of {fmt(delta, test.unit)} is within {limit}: "
             "it cannot be told apart from measurement error."
         )
-    unstated = ", its confidence level not stated" if used.level == "unstated" else ""
+    unstated = (
+        ", its confidence level not stated"
+        if used.level == "unstated" and used.fit not in ("default", "coach")
+        else ""
+    )
     reason = f"{head} MDC{unstated}: {used.why}."
     return Change(
         test.id, test.unit, before, after, delta, used.value, verdict, used.source,

@@ -8,7 +8,8 @@ readings lowers it. Each test lists its MDCs with the context its source measure
 
 - a source fits when every axis matches, or measured a noisier context (between days for a
   within-session change, two raters for one), which can only make the verdict more cautious,
-  or does not say; the closest fit wins, and between equally close ones the larger MDC;
+  or does not say; the closest fit wins; between equally close ones, the smaller of those
+  from noisier contexts (each bounds this one from above), else the larger MDC;
 - when none fits (a self-test, which no source measured; another instrument; a noisier
   context than any source's), the closest source is widened by `policy.change.
   unmatched_factor` (ours, graded M) and the verdict says so.
@@ -16,7 +17,7 @@ readings lowers it. Each test lists its MDCs with the context its source measure
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast, get_args
 
 from selfmob.knowledge import errors
@@ -32,10 +33,10 @@ from selfmob.knowledge.schema import (
     Timing,
 )
 
-Fit = Literal["exact", "noisier", "unstated", "default", "coach"]
+Fit = Literal["exact", "noisier", "unstated", "borrowed", "default", "coach"]
 """How the MDC fits the change's context: measured in it, in a noisier one (a cautious
-verdict), in one the source does not fully state, none fits (our widened default), or the
-coach's own number."""
+verdict), in one the source or the change does not fully state, borrowed from another
+measure, none fits (our widened default), or the coach's own number."""
 
 ORDER = {"within_session": 0, "between_days": 1, "same": 0, "different": 1}
 INSTRUMENT_SOURCE = "kolber-hanney2012"
@@ -52,6 +53,8 @@ class MeasuredIn:
     tester: Tester = "clinician"
     instrument: Instrument | None = None
     trials: int = 1
+    mixed_instruments: bool = False
+    """The two values were taken with different instruments (a baseline and a later test)."""
 
     def words(self) -> str:
         parts = [
@@ -81,6 +84,12 @@ class _Gaps:
     misfit: tuple[str, ...]
     noisier: tuple[str, ...]
     unstated: tuple[str, ...]
+    borrowed: tuple[str, ...] = ()
+
+    @property
+    def loose(self) -> int:
+        """How far a fitting source is from the change's context, axis by axis."""
+        return len(self.noisier) + len(self.unstated) + len(self.borrowed)
 
 
 def checked_context(
@@ -120,17 +129,48 @@ def mdc_for(
     test: RomTest, measured: MeasuredIn, policy: ChangePolicy, *, coach: float | None = None
 ) -> Mdc:
     """The MDC that judges a change of `test` measured in `measured` (rules above).
-    `coach` is a coach's own MDC, which wins."""
+    `coach` is a coach's own MDC, which wins. A noisier context never gets a smaller MDC
+    than a quieter one (pooled reviews can report a smaller MDC between raters than for
+    one): its floor is the MDC of the same change by one rater, and within one session,
+    where a source measured that quieter context."""
     if coach is not None:
         return Mdc(coach, "unstated", None, "coach", "coach", "set by the coach")
+    found = _closest(test, measured, policy)
+    assert found is not None, "every test has an error"
+    for quieter in _quieter(measured):
+        # Only sources of the quieter context itself (not noisier ones) set a floor.
+        floor = _closest(test, quieter, policy, strict=True)
+        if floor is not None and floor.value > found.value:
+            why = (
+                f"for {measured.words()}, at least the MDC for {quieter.words()} (a noisier "
+                f"context is never judged more finely): {floor.why}"
+            )
+            fit: Fit = "default" if floor.fit == "default" else "noisier"
+            found = replace(floor, fit=fit, why=why)
+    return found
+
+
+def _quieter(measured: MeasuredIn) -> list[MeasuredIn]:
+    found = []
+    if measured.raters == "different":
+        found.append(replace(measured, raters="same"))
+    if measured.timing == "between_days":
+        found.append(replace(measured, timing="within_session"))
+    return found
+
+
+def _closest(
+    test: RomTest, measured: MeasuredIn, policy: ChangePolicy, *, strict: bool = False
+) -> Mdc | None:
+    """The closest MDC (widened when none fits); `strict` leaves out sources of a noisier
+    context, and then may find none."""
+    candidates = [(_gaps(e, measured), e) for e in test.contexts]
     ranked = sorted(
-        ((_gaps(e, measured), e) for e in test.contexts),
-        key=lambda pair: (
-            len(pair[0].misfit),
-            len(pair[0].noisier) + len(pair[0].unstated),
-            -pair[1].mdc,
-        ),
+        ((gaps, e) for gaps, e in candidates if not (strict and gaps.noisier)),
+        key=lambda pair: (len(pair[0].misfit), pair[0].loose, _tie(*pair)),
     )
+    if not ranked:
+        return None
     gaps, best = ranked[0]
     own = f"{best.context.rstrip('.')} ({best.source})"
     if gaps.misfit:
@@ -140,18 +180,27 @@ def mdc_for(
             f"{'; '.join(gaps.misfit)}. The closest, {fmt(best.mdc, test.unit)} ({own}), "
             f"is widened by {factor:g} times, selfmob's default"
         )
-        return Mdc(round(best.mdc * factor, 2), best.level, policy.source, policy.grade,
+        return Mdc(round(best.mdc * factor, 2), "unstated", policy.source, policy.grade,
                    "default", why)  # fmt: skip
-    if gaps.unstated:
-        fit: Fit = "unstated"
-        why = f"{own}; the source does not state {' or '.join(gaps.unstated)}"
+    notes = [*gaps.unstated, *gaps.borrowed]
+    if gaps.noisier:
+        notes.append(f"measured {' and '.join(gaps.noisier)}, so the verdict errs on caution")
+    if gaps.borrowed:
+        fit: Fit = "borrowed"
+    elif gaps.unstated:
+        fit = "unstated"
     elif gaps.noisier:
         fit = "noisier"
-        why = f"{own}; measured {' and '.join(gaps.noisier)}, so the verdict errs on caution"
     else:
         fit = "exact"
-        why = f"{own}; measured as this change was: {measured.words()}"
-    return Mdc(best.mdc, best.level, best.source, best.grade, fit, why)
+        notes.append(f"measured as this change was: {measured.words()}")
+    return Mdc(best.mdc, best.level, best.source, best.grade, fit, f"{own}; {'; '.join(notes)}")
+
+
+def _tie(gaps: _Gaps, error: ContextError) -> float:
+    """Between equally close sources: of those measured in a noisier context, each an upper
+    bound for this one, the smaller; otherwise the larger, to err on caution."""
+    return error.mdc if gaps.noisier else -error.mdc
 
 
 def _gaps(error: ContextError, measured: MeasuredIn) -> _Gaps:
@@ -163,7 +212,9 @@ def _gaps(error: ContextError, measured: MeasuredIn) -> _Gaps:
         ("raters", error.raters, measured.raters),
     ):
         if theirs == "unstated":
-            unstated.append("the timing" if axis == "timing" else "the raters")
+            unstated.append(
+                f"the source does not state {'the timing' if axis == 'timing' else 'the raters'}"
+            )
         elif ORDER[theirs] > ORDER[ours]:
             noisier.append(_axis_words(theirs))
         elif ORDER[theirs] < ORDER[ours]:
@@ -174,17 +225,37 @@ def _gaps(error: ContextError, measured: MeasuredIn) -> _Gaps:
             if measured.tester == "self"
             else "its sources measured self-tests only"
         )
-    if error.instrument and measured.instrument and error.instrument != measured.instrument:
-        misfit.append(
-            f"it was measured with a {error.instrument.replace('-', ' ')}, not a "
-            f"{measured.instrument.replace('-', ' ')}, and instruments are not "
-            f"interchangeable ({INSTRUMENT_SOURCE})"
-        )
-    elif measured.instrument and error.instrument is None:
-        unstated.append("the instrument")
+    misfit += _instrument_misfits(error, measured)
+    if measured.instrument is None and (error.instrument or error.instrument_other):
+        unstated.append("this change does not say which instrument it used")
+    elif measured.instrument and not (error.instrument or error.instrument_other):
+        unstated.append("the source does not state the instrument")
     if error.trials is not None and error.trials > measured.trials:
         misfit.append(f"it is for the mean of {error.trials} readings")
-    return _Gaps(tuple(misfit), tuple(noisier), tuple(unstated))
+    elif error.trials is None and measured.trials > 1:
+        unstated.append("the source does not say how many readings it averaged")
+    borrowed = (
+        ("it is borrowed from another measure: no study measured this test so",)
+        if error.borrowed
+        else ()
+    )
+    return _Gaps(tuple(misfit), tuple(noisier), tuple(unstated), borrowed)
+
+
+def _instrument_misfits(error: ContextError, measured: MeasuredIn) -> list[str]:
+    theirs = error.instrument_other or (error.instrument or "").replace("-", " ")
+    found = []
+    if measured.instrument and theirs and error.instrument != measured.instrument:
+        found.append(
+            f"it was measured with a {theirs}, not a {measured.instrument.replace('-', ' ')}, "
+            f"and instruments are not interchangeable ({INSTRUMENT_SOURCE})"
+        )
+    if measured.mixed_instruments:
+        found.append(
+            "the two values were taken with different instruments, which are not "
+            f"interchangeable ({INSTRUMENT_SOURCE})"
+        )
+    return found
 
 
 def _axis_words(value: str) -> str:
