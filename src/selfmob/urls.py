@@ -38,6 +38,8 @@ urlpatterns = [
     path("signup", accounts.signup, {"role": "coach"}, name="signup"),
     path("signup/solo", accounts.signup, {"role": "solo"}, name="signup_solo"),
     path("invite/<str:token>", accounts.invite, name="invite"),
+    path("privacy", accounts.privacy, name="privacy"),
+    path("goodbye", accounts.goodbye, name="goodbye"),
     path(
         "password-reset",
         accounts.RequestReset.as_view(),
@@ -65,6 +67,10 @@ urlpatterns = [
     path("clients/new", coach.client_new, name="client_new"),
     path("clients/<uuid:client_id>", coach.client_detail, name="client"),
     path("clients/<uuid:client_id>/invite", coach.client_invite, name="client_invite"),
+    path("clients/<uuid:client_id>/edit", coach.client_edit, name="client_edit"),
+    path("clients/<uuid:client_id>/archive", coach.client_archive_page, name="client_archive"),
+    path("clients/<uuid:client_id>/restore", coach.client_restore_page, name="client_restore"),
+    path("clients/<uuid:client_id>/delete", coach.client_delete_page, name="client_delete"),
     path("clients/<uuid:client_id>/screening", screening.screening, name="screening"),
     path(
         "clients/<uuid:client_id>/screening/result",
@@ -101,6 +107,7 @@ urlpatterns = [
     path("account", account.account, name="account"),
     path("account/access-log", audit.my_log, name="my_access_log"),
     path("account/limits", account.account_limits, name="account_limits"),
+    path("account/close", account.account_close_page, name="account_close"),
     path("account/tokens/<uuid:token_id>/revoke", account.token_revoke, name="token_revoke"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

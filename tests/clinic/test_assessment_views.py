@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -8,7 +10,7 @@ from selfmob.clinic.services.screening import screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from tests.support.factories import assessment_form
 from tests.support.knowledge import all_no
-from tests.support.personas import ANON, Personas, as_
+from tests.support.personas import ANON, Personas, as_, login
 
 
 @pytest.mark.parametrize(
@@ -100,3 +102,56 @@ def test_a_borderline_side_is_marked_for_a_retest(screened: Personas) -> None:
     html = map_after_saving(screened, left_1="6", left_2="6", right_1="7")
     assert "borderline" in html
     assert "cannot be told apart from measurement error" in html
+
+
+def map_page(people: Personas, who: str, **row: str) -> str:
+    as_(people, "owner").post(
+        reverse("assessment_new", args=[people.client.id]), assessment_form(**row)
+    )
+    assessment = Assessment.objects.get()
+    return html.unescape(
+        as_(people, who).get(reverse("assessment", args=[assessment.id])).content.decode()
+    )
+
+
+def test_the_map_says_the_limit_and_the_difference_once(screened: Personas) -> None:
+    page = map_page(screened, "owner")
+    assert page.count("The limit is the 5th percentile") == 1
+    assert page.count("Left-right difference") == 1
+    assert "Why?" in page
+
+
+@pytest.mark.parametrize(("who", "offered"), [("owner", True), ("client", False)])
+def test_the_map_offers_a_plan_to_whoever_writes_it(
+    screened: Personas, who: str, offered: bool
+) -> None:
+    page = map_page(screened, who)
+    assert ("Build a plan from this assessment" in page) is offered
+    back = reverse("client", args=[screened.client.id]) if who == "owner" else reverse("today")
+    assert f'<a href="{back}">Back' in page
+
+
+def test_an_instrument_left_blank_is_the_tests_usual_one(screened: Personas) -> None:
+    url = reverse("assessment_new", args=[screened.client.id])
+    response = as_(screened, "owner").post(url, assessment_form(instrument=""))
+    assert response.status_code == 302
+    usual = load_catalogue().test("wblt-distance").instruments[0]
+    assert {m.instrument for m in Assessment.objects.get().measurements.all()} == {usual}
+
+
+def test_a_person_measuring_themself_is_offered_self_tests_with_their_set_up(
+    people: Personas,
+) -> None:
+    own = people.solo.client_record
+    page = html.unescape(
+        login(people.solo).get(reverse("assessment_new", args=[own.id])).content.decode()
+    )
+    catalogue = load_catalogue()
+    for test in catalogue.tests.values():
+        offered = f'<option value="{test.id}">' in page
+        assert offered is test.self_testable, test.id
+    lunge = catalogue.test("wblt-distance")
+    assert lunge.self_test_note in page
+    assert lunge.protocol[0] in page
+    coach_page = as_(people, "owner").get(reverse("assessment_new", args=[people.client.id]))
+    assert '<option value="hip-ir">' in coach_page.content.decode()

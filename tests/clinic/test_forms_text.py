@@ -29,8 +29,8 @@ CR = LINE_REFUSED.format(char="U+000D")
 def test_sign_up_refuses_a_control_character(
     db: None, page: str, field: str, value: str, char: str
 ) -> None:
-    data = {"name": "Ana", "email": "ana@example.test", "password": PASSWORD} | {field: value}
-    response = HttpClient().post(reverse(page), data)
+    data = {"name": "Ana", "email": "ana@example.test", "password": PASSWORD, "consent": "on"}
+    response = HttpClient().post(reverse(page), data | {field: value})
     assert response.status_code == 400
     assert LINE_REFUSED.format(char=char) in response.content.decode()
     assert not User.objects.exists()

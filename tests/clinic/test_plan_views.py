@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import html
 import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from selfmob.clinic.exports.plan_words import dose_words
 from selfmob.clinic.models import Plan, PlanItem, Session
 from selfmob.clinic.services.sessions import session_log
+from selfmob.knowledge.catalogue import load_catalogue
 from tests.support.factories import assessment_form
 from tests.support.personas import ANON, TODAY, Personas, as_, login
 
@@ -172,3 +175,28 @@ def test_the_coach_changes_the_dose_from_now_on(ankle_item: PlanItem, screened: 
     assert refused.status_code == 400
     ankle_item.refresh_from_db()
     assert ankle_item.dose["sets"] == 5
+
+
+def test_the_builder_shows_each_suggested_technique_as_a_card(screened: Personas) -> None:
+    http = as_(screened, "owner")
+    http.post(reverse("assessment_new", args=[screened.client.id]), assessment_form())
+    page = html.unescape(http.get(reverse("plan_new", args=[screened.client.id])).content.decode())
+    catalogue = load_catalogue()
+    suggested = [
+        t
+        for t in catalogue.techniques.values()
+        if f'<label for="id_items-0-include" class="inline">{t.name}' in page
+    ]
+    assert len(suggested) == 1  # the first card is the best fit, named
+    best = suggested[0]
+    assert "best fit" in page
+    assert f"<strong>Equipment:</strong> {', '.join(best.equipment)}" in page
+    assert best.steps[0] in page
+    assert "Why this technique" in page
+
+
+def test_the_client_page_shows_each_items_dose(ankle_item: PlanItem, screened: Personas) -> None:
+    page = html.unescape(
+        as_(screened, "owner").get(reverse("client", args=[screened.client.id])).content.decode()
+    )
+    assert dose_words(ankle_item.dose) in page

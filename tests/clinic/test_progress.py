@@ -176,8 +176,12 @@ def test_the_chart_is_an_accessible_svg() -> None:
         threshold=8.4,
     )
     assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="chart-lunge--right--t chart-lunge--right--d"' in svg
     assert '<title id="chart-lunge--right--t">Lunge &lt;right&gt;</title>' in svg
-    assert svg.count("<circle") == 4
+    assert '<desc id="chart-lunge--right--d">2 sessions from ' in svg
+    assert svg.count('r="3" fill="#145da0"/>') == 2  # after each session, filled
+    assert svg.count('r="3"/>') == 2  # before, hollow
     assert "stroke-dasharray" in svg
     assert progress_svg([], title="x", unit="cm", baseline=None, mdc=1, threshold=None) == ""
 
@@ -218,6 +222,6 @@ def test_a_long_history_draws_only_the_last_year() -> None:
     start = date(2020, 1, 1)
     points = [Point(start + timedelta(days=i), 50.0, 51.0) for i in range(MAX_POINTS + 50)]
     svg = progress_svg(points, title="Wrist", unit="deg", baseline=None, mdc=5.0, threshold=None)
-    assert svg.count("<circle") == 2 * MAX_POINTS
+    assert svg.count('r="3" fill="#145da0"/>') + svg.count('r="3"/>') == 2 * MAX_POINTS
     assert f"The last {MAX_POINTS} of {MAX_POINTS + 50} sessions are shown." in svg
     assert (start + timedelta(days=50)).isoformat() in svg  # the first day drawn

@@ -89,6 +89,7 @@ def test_a_solo_user_with_a_plan_can_change_each_item(people: Personas) -> None:
     page = today_of(people.solo)
     assert "Your plan" in page
     assert reverse("item_edit", args=[plan.items.get().id]) in page
+    assert reverse("item_remove", args=[plan.items.get().id]) in page
     assert "ask your coach" not in page
     assert "your coach" not in page
 

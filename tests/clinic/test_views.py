@@ -296,19 +296,21 @@ def test_an_invite_link_signs_the_client_in(people: Personas) -> None:
     _, token = invite_create(client=dee)
     http = HttpClient()
     assert http.get(reverse("invite", args=[token])).status_code == 200
-    response = http.post(reverse("invite", args=[token]), {"password": PASSWORD})
+    response = http.post(reverse("invite", args=[token]), {"password": PASSWORD, "consent": "on"})
     assert response.status_code == 302
     assert response["Location"] == reverse("today")
     assert http.get(reverse("today")).status_code == 200
-    second = HttpClient().post(reverse("invite", args=[token]), {"password": PASSWORD})
-    assert second.status_code == 400
-    assert "not valid" in second.content.decode()
+    second = HttpClient().post(
+        reverse("invite", args=[token]), {"password": PASSWORD, "consent": "on"}
+    )
+    assert second.status_code == 410
+    assert "This invite link has been used" in second.content.decode()
 
 
 @pytest.mark.parametrize(("role", "url_name"), [("coach", "signup"), ("solo", "signup_solo")])
 def test_signing_up(db: None, role: str, url_name: str) -> None:
     http = HttpClient()
-    data = {"name": "New", "email": "new@example.test", "password": PASSWORD}
+    data = {"name": "New", "email": "new@example.test", "password": PASSWORD, "consent": "on"}
     assert http.post(reverse(url_name), data).status_code == 302
     assert User.objects.get(email="new@example.test").role == role
     target = "dashboard" if role == "coach" else "today"
@@ -370,7 +372,7 @@ def test_today_asks_for_next_day_pain_and_records_it(
     http = as_(people, "client")
     today = http.get(reverse("today")).content.decode()
     assert "How is the pain today" in today
-    assert "(before it: 0/10, during: 1/10)?" in today
+    assert "Before it: 0/10, during: 1/10." in today
     response = http.post(reverse("next_day_pain", args=[session.id]), {"pain": "2"}, follow=True)
     said = html.unescape(response.content.decode())
     assert "review" in said

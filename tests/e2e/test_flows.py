@@ -82,6 +82,7 @@ def coach_signs_up(page: Page, *, shots: bool = False) -> None:
     page.get_by_label("Name", exact=True).fill(COACH_NAME)
     page.get_by_label("Email", exact=True).fill(COACH)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("I agree to the processing").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Clients", level=1)).to_be_visible()
 
@@ -138,8 +139,9 @@ def coach_builds_plan(page: Page, *, shots: bool = False) -> Technique:
     """Start the plan as the suggestions pre-fill it; the top suggestion comes ticked."""
     page.get_by_role("link", name=CLIENT_NAME).click()
     page.get_by_role("link", name="New plan").click()
-    first = page.get_by_role("group", name="Include technique 1", exact=True)
-    expect(first.get_by_label("Include technique 1")).to_be_checked()
+    first = page.locator("fieldset").first  # the best fit, named on its card
+    expect(first.locator("input[name$='-include']")).to_be_checked()
+    expect(first).to_contain_text("best fit")
     expect(first.get_by_label("Side")).to_have_value("right")
     expect(first.get_by_label("Re-test")).to_have_value(LUNGE)
     technique = load_catalogue().technique(
@@ -185,6 +187,7 @@ def dashboard_row(page: Page) -> Locator:
 def client_accepts(page: Page, link: str) -> None:
     page.goto(link)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("I agree to the processing").check()
     page.get_by_role("button", name="Set password").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Today"), level=1)).to_be_visible()
 

@@ -84,6 +84,12 @@ def may_clear(user: User, client: Client) -> bool:
     return user.id == (client.coach_id or client.user_id)
 
 
+def may_plan(user: User, client: Client) -> bool:
+    """Whether `user` writes `client`'s plan (the rule of `get_client_for_planning`, for
+    pages that only offer the link)."""
+    return user.id == (client.coach_id or client.user_id)
+
+
 def get_session_for_user(user: User, session_id: object) -> Session:
     found = _one(Session.objects.select_related("client"), session_id)
     _allowed(user, found.client)
@@ -122,3 +128,18 @@ def check_only_the_client(user: User, client: Client) -> None:
     """Sessions are the client's own record: the coach may read them, not write them (403)."""
     if client.user_id != user.id:
         raise PermissionDenied(ONLY_THE_CLIENT)
+
+
+ONLY_THE_COACH = (
+    "only the client's coach changes, archives or deletes a client record; to close your own "
+    "account, use the Account page"
+)
+
+
+def get_client_for_coach(user: User, client_id: object) -> Client:
+    """A client record its owner coach manages (details, archive, delete). Outsiders get
+    404; the client themself, a solo user included, 403."""
+    client = get_client_for_user(user, client_id)
+    if client.coach_id is None or user.id != client.coach_id:
+        raise PermissionDenied(ONLY_THE_COACH)
+    return client

@@ -52,9 +52,9 @@ class DashboardRow:
 
 
 def coach_dashboard(coach: User, today: date) -> list[DashboardRow]:
-    found = Client.objects.filter(coach=coach).values_list(
+    found = Client.objects.filter(coach=coach, archived_at__isnull=True).values_list(
         "id", "name", "email", "screening_status"
-    )
+    )  # archived clients are off the dashboard (services/clients.py)
     clients = [
         (ClientRef(pk, name, email), held_by_refer(status)) for pk, name, email, status in found
     ]

@@ -10,6 +10,7 @@ from django import forms
 
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.models import Session
+from selfmob.clinic.services.accounts import CONSENT_NEEDED
 from selfmob.clinic.services.assessments import MeasurementInput
 from selfmob.clinic.services.plans import ItemInput
 from selfmob.clinic.text import TextRefused, checked_line, checked_text
@@ -66,10 +67,20 @@ def _text_rule(check: Callable[[str], str], value: Any) -> Any:
         raise forms.ValidationError(str(exc), code="control_character") from None
 
 
+def consent_field() -> forms.BooleanField:
+    """The consent box of sign-up and invite pages; the services refuse without it too."""
+    return forms.BooleanField(
+        label="I agree to the processing of my data for this purpose",
+        error_messages={"required": CONSENT_NEEDED},
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-text"}),
+    )
+
+
 class SignupForm(forms.Form):
     name = LineField(max_length=120)
     email = LineEmailField()
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+    consent = consent_field()
 
 
 class ClientForm(forms.Form):
@@ -81,8 +92,36 @@ class ClientForm(forms.Form):
     )
 
 
+class ClientEditForm(ClientForm):
+    """A client's details. The e-mail of a client with an account is their log-in: shown,
+    not editable."""
+
+    def __init__(self, *args: Any, email_locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if email_locked:
+            self.fields["email"].disabled = True
+            self.fields[
+                "email"
+            ].help_text = "The client signs in with this e-mail, so only they could change it."
+
+
 class PasswordForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+
+
+class InviteForm(PasswordForm):
+    consent = consent_field()
+
+
+class ConfirmForm(forms.Form):
+    """A typed confirmation before something that cannot be undone; the service checks it."""
+
+    confirm = LineField(max_length=254)
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+        self.fields["confirm"].widget.attrs["autocomplete"] = "off"
 
 
 class SessionForm(forms.Form):
@@ -173,15 +212,19 @@ class AssessmentForm(forms.Form):
 
 
 class MeasurementRowForm(forms.Form):
-    """One test, both sides, up to three trials each. A row without a test is ignored."""
+    """One test, both sides, up to three trials each. A row without a test is ignored; an
+    instrument left blank is the test's first (usual) one. `self_only` offers only the
+    tests a person can do on themselves (a solo user's own assessment)."""
 
     test = forms.ChoiceField(required=False)
-    instrument = forms.ChoiceField(choices=INSTRUMENTS)
+    instrument = forms.ChoiceField(
+        choices=[("", "The test's usual instrument"), *INSTRUMENTS], required=False
+    )
     position = LineField(max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, self_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tests = load_catalogue().tests.values()
+        tests = [t for t in load_catalogue().tests.values() if t.self_testable or not self_only]
         test_field = self.fields["test"]
         assert isinstance(test_field, forms.ChoiceField)
         test_field.choices = [("", "—"), *((t.id, f"{t.name} ({t.unit})") for t in tests)]
@@ -198,10 +241,11 @@ class MeasurementRowForm(forms.Form):
             trials = [data[f"{side}_{n}"] for n in range(1, TRIALS + 1)]
             values = [t for t in trials if t is not None]
             if values:
+                instrument = (
+                    data["instrument"] or load_catalogue().test(data["test"]).instruments[0]
+                )
                 rows.append(
-                    MeasurementInput(
-                        data["test"], side, values, data["instrument"], data["position"]
-                    )
+                    MeasurementInput(data["test"], side, values, instrument, data["position"])
                 )
         return rows
 

@@ -47,6 +47,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="A coach's percentile of healthy people that sets the limit of normal for "
         "their clients; empty: the catalogue's default.",
     )
+    consent_at = models.DateTimeField(null=True, blank=True)
+    """When the person agreed to the processing of their health data (sign-up or invite);
+    empty for an account the operator made (demo data, the command line)."""
+    consent_version = models.CharField(max_length=20, blank=True)
+    """The version of the text they agreed to (services/accounts.CONSENT_VERSION)."""
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -96,6 +101,8 @@ class Client(models.Model):
         max_length=5, choices=ScreeningStatus.choices, default=ScreeningStatus.NOT_SCREENED
     )
     created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    """Set when the coach archives the client: off the dashboard and lists, records kept."""
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Literal
 
-from selfmob.clinic.charts import Point, progress_svg
+from selfmob.clinic.charts import PainMark, Point, progress_svg
 from selfmob.clinic.models import Client, Measurement, PlanItem, Session
 from selfmob.clinic.selectors import (
     Adherence,
@@ -32,18 +32,6 @@ NOT_YET = (
     "What carries over shows in the first test before a session on a later day; a test after "
     "a session, or another one the same day, still holds that session's immediate effect."
 )
-
-
-@dataclass(frozen=True)
-class PainPoint:
-    """One session's pain: at rest before it (None for sessions logged before it was asked
-    for), during it, the next day (None until recorded), and whether it was over the limit."""
-
-    day: date
-    rest: int | None
-    during: int
-    next_day: int | None
-    over_limit: bool
 
 
 @dataclass(frozen=True)
@@ -88,7 +76,9 @@ class Series:
     threshold: float | None
     weeks: list[Week]
     carry_over: CarryOver
-    pain: list[PainPoint]
+    pain: list[PainMark]
+    """One session's pain each: at rest (None for sessions logged before it was asked), during,
+    the next day (None until recorded), and whether it was over the limit."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +135,7 @@ def _series(
         weeks=_weeks(sessions),
         carry_over=carry,
         pain=[
-            PainPoint(s.performed_on, s.pain_rest, s.pain_during, s.pain_next_day, s.over_limit)
+            PainMark(s.performed_on, s.pain_rest, s.pain_during, s.pain_next_day, s.over_limit)
             for s in sessions[-PAIN_SHOWN:]
         ],
     )
@@ -221,8 +211,9 @@ def _weeks(sessions: list[Session]) -> list[Week]:
 
 
 def series_chart(series: Series) -> str:
-    """The SVG chart of one test and side, as the progress page and report show it. Built
-    from numbers and escaped text only (charts.py), so safe to put in a page."""
+    """The SVG chart of one test and side, as the progress page and report show it: the
+    tests before and after each session, and under them the pain of the latest sessions.
+    Built from numbers and escaped text only (charts.py), so safe to put in a page."""
     return progress_svg(
         series.points,
         title=f"{series.test.name}, {series.side or 'both'}",
@@ -230,4 +221,6 @@ def series_chart(series: Series) -> str:
         baseline=series.baseline,
         mdc=series.mdc,
         threshold=series.threshold,
+        pain=series.pain,
+        pain_ceiling=load_catalogue().policy.pain.ceiling,
     )

@@ -318,6 +318,56 @@ def restriction_map(assessment: Assessment, today: date) -> list[KnowledgeAssess
     ]
 
 
+LIMIT_BASIS = " The limit is "
+
+
+@dataclass(frozen=True)
+class MapSide:
+    side: str
+    value: float
+    limit: float | None
+    status: str
+    why: list[str]
+    """The side's own sentences: the basis of the limit, shared by both sides, is left out."""
+
+
+@dataclass(frozen=True)
+class MapTest:
+    """One test of the restriction map as a page shows it: one sentence per finding."""
+
+    result: KnowledgeAssessment
+    sides: list[MapSide]
+    basis: str | None
+    """How the limit of normal is set, said once for the test."""
+    difference: str | None
+    """The left-right difference, when real and not already in a side's reasons."""
+
+
+def map_tests(results: list[KnowledgeAssessment]) -> list[MapTest]:
+    """The core says the limit's basis in each side's reasons and the asymmetry both in its
+    own reason and in a side's or a finding; a page says each once."""
+    return [_map_test(r) for r in results]
+
+
+def _map_test(result: KnowledgeAssessment) -> MapTest:
+    basis = None
+    sides = []
+    for s in result.sides.values():
+        why = []
+        for reason in s.reasons:
+            own, found, rest = reason.partition(LIMIT_BASIS)
+            why.append(own)
+            basis = basis or (f"The limit is {rest}" if found else None)
+        limit = s.threshold.value if s.threshold else None
+        sides.append(MapSide(s.side, s.value, limit, s.status, why))
+    told = result.findings or any("asymmetry" in w for side in sides for w in side.why)
+    asymmetry = result.asymmetry
+    difference = None
+    if asymmetry is not None and asymmetry.real and not told:
+        difference = asymmetry.reasons[0]
+    return MapTest(result, sides, basis, difference)
+
+
 def body_marks(results: list[KnowledgeAssessment]) -> list[Mark]:
     catalogue = load_catalogue()
     marks = []
@@ -331,15 +381,15 @@ def body_marks(results: list[KnowledgeAssessment]) -> list[Mark]:
 
 
 def awaiting_next_day_pain(client: Client, today: date) -> list[Session]:
-    """Yesterday's and the day before's sessions whose next-day pain is not recorded yet."""
-    return list(
-        Session.objects.filter(
-            client=client,
-            pain_next_day__isnull=True,
-            performed_on__gte=today - timedelta(days=2),
-            performed_on__lt=today,
-        ).order_by("performed_on")
-    )
+    """For each plan item, its latest session of yesterday or the day before, when its
+    next-day pain is not recorded yet: one question per item, about one session."""
+    recent = Session.objects.filter(
+        client=client,
+        performed_on__gte=today - timedelta(days=2),
+        performed_on__lt=today,
+    ).order_by("performed_on", "created_at")
+    latest = {s.plan_item_id: s for s in recent}
+    return [s for s in latest.values() if s.pain_next_day is None]
 
 
 @dataclass(frozen=True)

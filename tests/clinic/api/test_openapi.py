@@ -25,8 +25,8 @@ def statuses(operation: dict[str, Any]) -> set[int]:
     return {int(status) for status in operation["responses"]}
 
 
-def test_there_are_thirty_two_operations(operations: list[tuple[str, dict[str, Any]]]) -> None:
-    assert len(operations) == 32
+def test_there_are_thirty_seven_operations(operations: list[tuple[str, dict[str, Any]]]) -> None:
+    assert len(operations) == 37
 
 
 def test_every_failure_has_the_error_schema(operations: list[tuple[str, dict[str, Any]]]) -> None:

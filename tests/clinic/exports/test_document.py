@@ -182,8 +182,13 @@ LEFT_OUT = {
         "is_superuser",
         "groups",
         "user_permissions",
+        # Not in the document yet (a format change of its own): an imported account has no
+        # consent recorded, and an imported client is not archived.
+        "consent_at",
+        "consent_version",
     },
-    Client: {"coach", "user", "screening_status"},  # the nesting; recomputed on import
+    # The nesting, and the status recomputed on import; `archived_at` as consent above.
+    Client: {"coach", "user", "screening_status", "archived_at"},
     Screening: {"client"},
     Clearance: {"screening"},
     Assessment: {"client"},

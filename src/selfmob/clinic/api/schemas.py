@@ -60,6 +60,12 @@ class MeOut(Schema):
     client_id: uuid.UUID | None
     limit_percentile: float | None
     """A coach's percentile for the limit of normal; null: the catalogue's default."""
+    consent_at: datetime | None
+    """When the person agreed to the processing of their data; null for an account the
+    operator made."""
+    consent_version: str
+    """The version of the privacy text agreed to (the date on /privacy); empty with no
+    consent."""
 
 
 class MeIn(In):
@@ -93,6 +99,8 @@ class ClientOut(Schema):
     has_account: bool
     screening_status: str
     created_at: datetime
+    archived_at: datetime | None
+    """When the coach archived the client (off the dashboard and lists); null otherwise."""
 
     @staticmethod
     def resolve_has_account(obj: Any) -> bool:
@@ -102,6 +110,8 @@ class ClientOut(Schema):
 class InviteOut(Schema):
     url: str
     expires_at: datetime
+    emailed: bool
+    """Whether the link was e-mailed to the client; false when the mail server refused."""
 
 
 def _screening_example(schema: dict[str, Any]) -> None:
@@ -469,3 +479,27 @@ class AuditQuery(Schema):
     """From this day on (the site's time zone)."""
     until: date | None = None
     """Up to this day, included."""
+
+
+class ClientPatchIn(In):
+    """The details to change; a field left out keeps its value."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Ana Zoë Silva", "birth_year": 1991}]}
+    )
+
+    name: Line = Field(default=None, min_length=1, max_length=120)  # type: ignore[assignment]
+    email: Line = Field(  # type: ignore[assignment]
+        default=None, max_length=254, json_schema_extra={"format": "email"}
+    )
+    birth_year: StrictInt | None = None
+    """A whole year, or null to clear it."""
+    sex: Literal["f", "m", ""] = Field(default=None)  # type: ignore[arg-type]
+
+
+class ConfirmIn(In):
+    """A typed confirmation of an erasure that cannot be undone."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"confirm": "Sam Example"}]})
+
+    confirm: Line = Field(max_length=254)

@@ -17,7 +17,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from selfmob.clinic.errors import InvalidInput
-from selfmob.clinic.forms import PasswordForm, SignupForm, add_service_errors
+from selfmob.clinic.forms import InviteForm, SignupForm, add_service_errors
 from selfmob.clinic.login_guard import (
     TOO_MANY_LOGINS,
     login_attempt,
@@ -28,7 +28,14 @@ from selfmob.clinic.login_guard import (
     reset_email_allowed,
 )
 from selfmob.clinic.models import User
-from selfmob.clinic.services.accounts import coach_signup, invite_accept, solo_signup
+from selfmob.clinic.services.accounts import (
+    CONSENT_VERSION,
+    InviteStatus,
+    coach_signup,
+    invite_accept,
+    invite_status,
+    solo_signup,
+)
 
 
 @require_GET
@@ -58,17 +65,41 @@ def signup(request: HttpRequest, role: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, token: str) -> HttpResponse:
-    form = PasswordForm(request.POST or None)
+    """The password form while the link is open; once used or expired, a page that says so
+    (410), and for a link that never existed, 404: never the form."""
+    status = invite_status(token=token)
+    if status != InviteStatus.OPEN:
+        return _invite_closed(request, status)
+    form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            user = invite_accept(token=token, password=form.cleaned_data["password"])
+            user = invite_accept(token=token, password=data["password"], consent=data["consent"])
         except InvalidInput as exc:
+            if "token" in exc.fields:  # used a moment ago, by another request
+                return _invite_closed(request, invite_status(token=token))
             add_service_errors(form, exc)
         else:
             login(request, user)
             return redirect("today")
-    status = 400 if form.errors else 200
-    return render(request, "clinic/invite.html", {"form": form}, status=status)
+    status_code = 400 if form.errors else 200
+    return render(request, "clinic/invite.html", {"form": form}, status=status_code)
+
+
+def _invite_closed(request: HttpRequest, status: InviteStatus) -> HttpResponse:
+    code = 404 if status == InviteStatus.UNKNOWN else 410
+    return render(request, "clinic/invite_closed.html", {"status": status}, status=code)
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinic/privacy.html", {"version": CONSENT_VERSION})
+
+
+@require_GET
+def goodbye(request: HttpRequest) -> HttpResponse:
+    """Where a closed account lands, signed out."""
+    return render(request, "clinic/goodbye.html")
 
 
 class Login(LoginView):

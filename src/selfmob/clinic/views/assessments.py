@@ -8,12 +8,18 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from selfmob.clinic import selectors
-from selfmob.clinic.access import AuthedRequest, get_assessment_for_user, get_client_for_user
+from selfmob.clinic.access import (
+    AuthedRequest,
+    get_assessment_for_user,
+    get_client_for_user,
+    may_plan,
+)
 from selfmob.clinic.diagram import body_svg
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import AssessmentForm, MeasurementRows, add_service_errors
 from selfmob.clinic.services.assessments import assessment_record
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
+from selfmob.knowledge.catalogue import load_catalogue
 
 NO_ROWS = "Enter at least one test with a value."
 
@@ -26,7 +32,8 @@ def assessment_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     today = timezone.localdate()
     data = request.POST or None
     form = AssessmentForm(data, initial={"measured_on": today, "measured_by": user.name})
-    rows = MeasurementRows(data, prefix="rows")
+    own = client.user_id == user.id  # a solo user measuring themself
+    rows = MeasurementRows(data, prefix="rows", form_kwargs={"self_only": own})
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         inputs = [m for row in rows for m in row.inputs()]
         try:
@@ -46,7 +53,10 @@ def assessment_new(request: AuthedRequest, client_id: str) -> HttpResponse:
         else:
             return redirect("assessment", assessment_id=assessment.id)
     bad = request.method == "POST"
-    context = {"client": client, "form": form, "rows": rows}
+    tests = [t for t in load_catalogue().tests.values() if t.self_testable or not own]
+    instruments = {t.id: t.instruments for t in tests}
+    context = {"client": client, "form": form, "rows": rows, "own": own, "tests": tests,
+               "instruments": instruments}  # fmt: skip
     return render(request, "clinic/assessment_new.html", context, status=400 if bad else 200)
 
 
@@ -56,11 +66,14 @@ def assessment_detail(request: AuthedRequest, assessment_id: str) -> HttpRespons
     assessment = get_assessment_for_user(request.user, assessment_id)
     audit_read(via=request, user=request.user, client=assessment.client, what=What.ASSESSMENT)
     results = selectors.restriction_map(assessment, timezone.localdate())
+    client = assessment.client
     context = {
         "assessment": assessment,
-        "client": assessment.client,
-        "results": results,
-        "blocked": selectors.screening_gate(assessment.client).block,
+        "client": client,
+        "tests": selectors.map_tests(results),
+        "suggested": any(r.suggestions for r in results),
+        "plans": may_plan(request.user, client),
+        "blocked": selectors.screening_gate(client).block,
         # The SVG is built from escaped parts only (diagram.py).
         "diagram": mark_safe(body_svg(selectors.body_marks(results))),
     }

@@ -24,6 +24,7 @@ from selfmob.clinic.models import AuditEntry, Client, PlanItem, User
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
 from selfmob.clinic.services.plans import plan_create, plan_item_remove, plan_item_update
 from selfmob.knowledge.catalogue import load_catalogue
+from selfmob.knowledge.rules.suggest import Suggestion
 
 NONE_CHOSEN = "Tick at least one technique."
 
@@ -37,7 +38,8 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     today = timezone.localdate()
     data = request.POST or None
     form = PlanForm(data, initial={"starts_on": today})
-    items = PlanItems(data, prefix="items", initial=_suggested(client, today))
+    suggested = _suggested(client, today)
+    items = PlanItems(data, prefix="items", initial=[row for row, _ in suggested])
     if request.method == "POST" and form.is_valid() and items.is_valid():
         chosen = [i for i in (row.item() for row in items) if i is not None]
         try:
@@ -55,11 +57,18 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
                 return redirect("client", client_id=client.id)
             return redirect("today")
     blocked = selectors.screening_gate(client).block
-    ceiling = load_catalogue().policy.pain.ceiling
+    catalogue = load_catalogue()
+    ceiling = catalogue.policy.pain.ceiling
+    why = [s for _, s in suggested] + [None] * (len(items.forms) - len(suggested))
+    cards = [
+        (row, catalogue.techniques.get(str(row["technique"].value())), s)
+        for row, s in zip(items.forms, why, strict=True)
+    ]
     context = {
         "client": client,
         "form": form,
         "items": items,
+        "cards": cards,
         "blocked": blocked,
         "ceiling": ceiling,
     }
@@ -67,22 +76,24 @@ def plan_new(request: AuthedRequest, client_id: str) -> HttpResponse:
     return render(request, "clinic/plan_new.html", context, status=status)
 
 
-def _suggested(client: Client, today: date) -> list[dict[str, object]]:
-    """One row per top suggestion of the latest assessment, ticked, with default schedule."""
+def _suggested(client: Client, today: date) -> list[tuple[dict[str, object], Suggestion]]:
+    """One row per suggestion of the latest assessment, best first, the best fit for each
+    restricted side ticked, with the default schedule; each with its suggestion."""
     latest = client.assessments.first()
     if latest is None:
         return []
     rows = []
     for result in selectors.restriction_map(latest, today):
         for s in result.suggestions:
-            rows.append({
+            row = {
                 "include": s.rank == 1,
                 "technique": s.technique,
                 "side": s.side or "",
                 "retest": result.test.id,
                 "every_days": 1,
                 "pain_limit": s.pain_rule.limit,
-            })  # fmt: skip
+            }
+            rows.append((row, s))
     return rows
 
 

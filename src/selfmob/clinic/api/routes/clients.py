@@ -15,6 +15,7 @@ from selfmob.clinic import selectors
 from selfmob.clinic.access import (
     clients_for_user,
     get_assessment_for_user,
+    get_client_for_coach,
     get_client_for_user,
 )
 from selfmob.clinic.api.auth import user_of
@@ -29,6 +30,8 @@ from selfmob.clinic.api.schemas import (
     ClearanceIn,
     ClientIn,
     ClientOut,
+    ClientPatchIn,
+    ConfirmIn,
     InviteOut,
     MeIn,
     MeOut,
@@ -38,9 +41,21 @@ from selfmob.clinic.api.schemas import (
 )
 from selfmob.clinic.errors import NOTHING_TO_CLEAR, InvalidInput
 from selfmob.clinic.models import Assessment, Client, Screening, User
-from selfmob.clinic.services.accounts import client_create, coach_limit_set, invite_create
+from selfmob.clinic.services.accounts import (
+    account_close,
+    client_create,
+    coach_limit_set,
+    invite_create,
+    invite_email,
+)
 from selfmob.clinic.services.assessments import MeasurementInput, assessment_record
 from selfmob.clinic.services.audit import Kind, What, audit_read, audit_write
+from selfmob.clinic.services.clients import (
+    client_archive,
+    client_delete,
+    client_restore,
+    client_update,
+)
 from selfmob.clinic.services.screening import clearance_record, screening_record
 from selfmob.knowledge.catalogue import load_catalogue
 from selfmob.knowledge.jsonable import assessment_json
@@ -62,6 +77,21 @@ def me_update(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
     return _me(user)
 
 
+@router.delete("/me", response={204: None, **WRITE})
+def me_close(request: HttpRequest, payload: ConfirmIn) -> Status[None]:
+    """Close your own account: `{"confirm": "<your e-mail>"}` or `{"confirm": "delete my
+    data"}`. Erases your records and your account (its tokens too) at once. A coach first
+    deletes every client, archived ones included (else 400)."""
+    user = user_of(request)
+    record = Client.objects.filter(user=user).first()
+    if record is None:  # a coach's own account is about no client record: nothing to audit
+        account_close(user=user, confirm=payload.confirm)
+        return Status(204, None)
+    with audit_write(via=request, user=user, client=record, kind=Kind.DELETE, what=What.CLIENT):
+        account_close(user=user, confirm=payload.confirm)
+    return Status(204, None)
+
+
 def _me(user: User) -> dict[str, Any]:
     record = Client.objects.filter(user=user).values_list("id", flat=True).first()
     return {
@@ -71,15 +101,20 @@ def _me(user: User) -> dict[str, Any]:
         "role": user.role,
         "client_id": record,
         "limit_percentile": user.limit_percentile,
+        "consent_at": user.consent_at,
+        "consent_version": user.consent_version,
     }
 
 
 @router.get("/clients", response={200: list[ClientOut], **errors(400, 401)})
 @paginated
-def clients(request: HttpRequest) -> QuerySet[Client]:
-    """A coach's clients, or one's own record for a client or solo user."""
+def clients(request: HttpRequest, archived: bool = False) -> QuerySet[Client]:
+    """A coach's clients (`archived=true`: the archived ones instead), or one's own record
+    for a client or solo user."""
     user = user_of(request)
     found = clients_for_user(user)
+    if user.role == User.Role.COACH:
+        found = found.filter(archived_at__isnull=not archived)
     audit_read(via=request, user=user, client=found.only("id"), what=What.CLIENT_LIST)
     return found.order_by("name", "id")
 
@@ -100,9 +135,51 @@ def client(request: HttpRequest, client_id: UUID) -> Client:
     return client_read(request, client_id, What.CLIENT)
 
 
+@router.patch("/clients/{uuid:client_id}", response={200: ClientOut, **WRITE})
+def client_update_route(request: HttpRequest, client_id: UUID, payload: ClientPatchIn) -> Client:
+    """Change a client's details; fields left out keep their value. The e-mail of a client
+    with an account is their log-in and cannot change here."""
+    user = user_of(request)
+    found = get_client_for_coach(user, client_id)
+    details = {f: getattr(found, f) for f in ("name", "email", "birth_year", "sex")}
+    with audit_write(via=request, user=user, client=found, kind=Kind.CHANGE, what=What.CLIENT):
+        return client_update(client=found, **(details | payload.model_dump(exclude_unset=True)))
+
+
+@router.delete("/clients/{uuid:client_id}", response={204: None, **WRITE})
+def client_delete_route(request: HttpRequest, client_id: UUID, payload: ConfirmIn) -> Status[None]:
+    """Erase the client's records and their account: `{"confirm": "<the client's name>"}`.
+    Download them first (`GET /clients/{id}/export`): this cannot be undone."""
+    user = user_of(request)
+    found = get_client_for_coach(user, client_id)
+    with audit_write(via=request, user=user, client=found, kind=Kind.DELETE, what=What.CLIENT):
+        client_delete(client=found, confirm=payload.confirm)
+    return Status(204, None)
+
+
+@router.post("/clients/{uuid:client_id}/archive", response={200: ClientOut, **WRITE})
+def client_archive_route(request: HttpRequest, client_id: UUID) -> Client:
+    """Off the coach's dashboard and client list (`GET /clients?archived=true` lists them);
+    every record is kept, and the client can still sign in and log sessions."""
+    user = user_of(request)
+    found = get_client_for_coach(user, client_id)
+    with audit_write(via=request, user=user, client=found, kind=Kind.CHANGE, what=What.CLIENT):
+        return client_archive(client=found)
+
+
+@router.post("/clients/{uuid:client_id}/restore", response={200: ClientOut, **WRITE})
+def client_restore_route(request: HttpRequest, client_id: UUID) -> Client:
+    """Back on the dashboard and the client list."""
+    user = user_of(request)
+    found = get_client_for_coach(user, client_id)
+    with audit_write(via=request, user=user, client=found, kind=Kind.CHANGE, what=What.CLIENT):
+        return client_restore(client=found)
+
+
 @router.post("/clients/{uuid:client_id}/invite", response={201: InviteOut, **WRITE})
 def client_invite(request: HttpRequest, client_id: UUID) -> Status[dict[str, Any]]:
-    """A single-use link for the client to set a password; shown once."""
+    """A single-use link for the client to set a password; shown once, and e-mailed to the
+    client (`emailed` false when the mail server refused it)."""
     coach = coach_of(request)
     found = get_client_for_user(coach, client_id)
     with audit_write(
@@ -111,7 +188,8 @@ def client_invite(request: HttpRequest, client_id: UUID) -> Status[dict[str, Any
         invite, token = invite_create(client=found)
         entry.record_id = invite.id
     url = request.build_absolute_uri(reverse("invite", args=[token]))
-    return Status(201, {"url": url, "expires_at": invite.expires_at})
+    emailed = invite_email(client=found, link=url, expires_at=invite.expires_at)
+    return Status(201, {"url": url, "expires_at": invite.expires_at, "emailed": emailed})
 
 
 @router.get("/clients/{uuid:client_id}/screenings", response={200: list[ScreeningOut], **LIST})
