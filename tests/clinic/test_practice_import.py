@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.utils import timezone
 
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.exports.document import client_document, document_json, practice_document
@@ -157,15 +158,15 @@ def test_it_refuses_what_is_not_a_document(db: None, raw: bytes, message: str) -
 
 
 def test_a_newer_version_asks_for_an_upgrade(doc: Doc) -> None:
-    doc["version"] = 3
+    doc["version"] = 4
     doc["something_new"] = True
     assert refused(doc) == {
-        "version": "this file is version 3; this selfmob reads up to version 2: upgrade selfmob"
+        "version": "this file is version 4; this selfmob reads up to version 3: upgrade selfmob"
     }
 
 
 def test_this_selfmob_writes_version_2_and_reads_version_1(doc: Doc) -> None:
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     doc["version"] = 1
     del doc["coach"]["limit_percentile"]
     for client in doc["clients"]:
@@ -483,3 +484,29 @@ def test_a_pain_flag_hidden_above_the_ceiling_is_refused(doc: Doc) -> None:
             "the stored pain flag: not what the rules give for these values"
         )
     }
+
+
+def test_consent_and_archiving_make_the_round_trip(practice: Practice) -> None:
+    when = timezone.now().replace(microsecond=0)
+    practice.coach.consent_at, practice.coach.consent_version = when, "2026-12-05"
+    practice.coach.save()
+    Client.objects.filter(id=practice.ben.id).update(archived_at=when)
+    document = practice_document(practice.coach)
+    empty_database()
+    practice_import(copy.deepcopy(document))
+    coach = User.objects.get(role=User.Role.COACH)
+    assert (coach.consent_at, coach.consent_version) == (when, "2026-12-05")
+    assert Client.objects.get(id=practice.ben.id).archived_at == when
+    assert Client.objects.get(id=practice.ana.id).archived_at is None
+
+
+def test_a_file_from_before_version_3_still_imports(doc: Doc) -> None:
+    doc["version"] = 2
+    del doc["coach"]["consent_at"], doc["coach"]["consent_version"]
+    for client in doc["clients"]:
+        del client["archived_at"]
+        for s in client["sessions"]:
+            for key in ("measured_by", "readings", "mdc_level", "mdc_source", "mdc_fit"):
+                del s[key]
+    practice_import(doc)
+    assert {s.measured_by for s in Session.objects.all()} == {""}

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from selfmob.clinic.models import Session
-from tests.e2e.test_flows import (
+from tests.support.browser import DESKTOP, PHONE
+from tests.support.flows import (
     CLIENT_NAME,
     LUNGE,
     PASSWORD,
@@ -30,7 +31,6 @@ from tests.e2e.test_flows import (
     plain_text,
     shoot,
 )
-from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -32,7 +32,7 @@ def test_it_names_its_schema_version_and_coach(practice: Practice) -> None:
     doc = practice_document(practice.coach, now=NOW)
     assert (doc["schema"], doc["version"], doc["exported_at"]) == (
         "selfmob.practice",
-        2,
+        3,
         "2026-11-23T12:30:00+00:00",
     )
     assert doc["coach"]["email"] == "coach@example.test"
@@ -182,13 +182,9 @@ LEFT_OUT = {
         "is_superuser",
         "groups",
         "user_permissions",
-        # Not in the document yet (a format change of its own): an imported account has no
-        # consent recorded, and an imported client is not archived.
-        "consent_at",
-        "consent_version",
     },
-    # The nesting, and the status recomputed on import; `archived_at` as consent above.
-    Client: {"coach", "user", "screening_status", "archived_at"},
+    # The nesting, and the status recomputed on import.
+    Client: {"coach", "user", "screening_status"},
     Screening: {"client"},
     Clearance: {"screening"},
     Assessment: {"client"},

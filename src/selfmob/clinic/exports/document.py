@@ -98,6 +98,8 @@ def _user(user: User, *, hashes: bool) -> Json:
         "date_joined": _when(user.date_joined),
         "password_hash": user.password if hashes else None,
         "limit_percentile": user.limit_percentile,
+        "consent_at": _when(user.consent_at) if user.consent_at else None,
+        "consent_version": user.consent_version or None,
     }
 
 
@@ -109,6 +111,7 @@ def _client(client: Client, *, hashes: bool) -> Json:
         "birth_year": client.birth_year,
         "sex": client.sex or None,
         "created_at": _when(client.created_at),
+        "archived_at": _when(client.archived_at) if client.archived_at else None,
         "account": None if client.user is None else _user(client.user, hashes=hashes),
         "screenings": [_screening(s) for s in _oldest_first(client.screenings.all())],
         "assessments": [

@@ -131,6 +131,7 @@ class Rows:
                 birth_year=c.birth_year,
                 sex=c.sex or "",
                 created_at=c.created_at,
+                archived_at=c.archived_at,
             )
         )
 
@@ -227,6 +228,8 @@ def _user(u: UserIn) -> User:
         is_active=u.is_active,
         date_joined=u.date_joined,
         limit_percentile=u.limit_percentile,
+        consent_at=u.consent_at,
+        consent_version=u.consent_version or "",
     )
     if u.password_hash is None:
         user.set_unusable_password()

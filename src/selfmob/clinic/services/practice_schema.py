@@ -26,7 +26,7 @@ from selfmob.knowledge.errors import KnowledgeError
 from selfmob.knowledge.rules.pain import checked_limit
 
 SCHEMA = "selfmob.practice"
-VERSION = 2
+VERSION = 3
 """2 added `coach.limit_percentile` and sessions' `pain_rest`; a version-1 file has neither."""
 """The newest version this selfmob reads and the one it writes."""
 
@@ -106,6 +106,10 @@ class UserIn(Record):
     password_hash: Annotated[str, Field(min_length=1, max_length=128)] | None
     limit_percentile: Annotated[float, Field(gt=0, lt=50)] | None = None
     """A coach's percentile for the limit of normal (absent in files from before it)."""
+    consent_at: Timestamp | None = None
+    consent_version: Annotated[str, Field(min_length=1, max_length=20), OneLine] | None = None
+    """When the person agreed to the processing of their data, and to which text (absent in
+    files from before it, and for accounts made by the server's operator)."""
 
 
 class ClearanceIn(Record):
@@ -204,6 +208,8 @@ class ClientIn(Record):
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None
     sex: Literal["f", "m"] | None
     created_at: Timestamp
+    archived_at: Timestamp | None = None
+    """When the coach archived the client (absent in files from before it)."""
     account: UserIn | None
     screenings: list[ScreeningIn]
     assessments: list[AssessmentIn]
@@ -213,7 +219,7 @@ class ClientIn(Record):
 
 class PracticeIn(Record):
     schema_name: Literal["selfmob.practice"] = Field(alias="schema")
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     exported_at: Timestamp
     coach: UserIn | None
     clients: list[ClientIn]
