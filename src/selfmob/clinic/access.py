@@ -61,33 +61,30 @@ def get_assessment_for_user(user: User, assessment_id: object) -> Assessment:
     return found
 
 
+def writes_for(user: User, client: Client) -> bool:
+    """Who writes a client's plan and clears their red-flag hold: the owner coach, or a
+    solo user for themself (for pages that only offer the link)."""
+    return user.id == (client.coach_id or client.user_id)
+
+
+def _get_client_for_writer(user: User, client_id: object, refused: str) -> Client:
+    """A client `user` may see (else 404) and writes for (else 403, saying `refused`)."""
+    client = get_client_for_user(user, client_id)
+    if not writes_for(user, client):
+        raise PermissionDenied(refused)
+    return client
+
+
 def get_client_for_planning(user: User, client_id: object) -> Client:
     """Plans are written by the owner coach, or by a solo user for themself. A coached
     client may read their plan but not write it: 403."""
-    client = get_client_for_user(user, client_id)
-    if client.coach_id is not None and user.id != client.coach_id:
-        raise PermissionDenied("your coach writes your plan")
-    return client
+    return _get_client_for_writer(user, client_id, "your coach writes your plan")
 
 
 def get_client_for_clearance(user: User, client_id: object) -> Client:
     """A red-flag hold is cleared by the owner coach, or by a solo user for themself once a
     professional has seen them. A coached client may not clear their own hold: 403."""
-    client = get_client_for_user(user, client_id)
-    if client.coach_id is not None and user.id != client.coach_id:
-        raise PermissionDenied("your coach records a clearance")
-    return client
-
-
-def may_clear(user: User, client: Client) -> bool:
-    """Whether `user` may record a clearance for `client` (the rule above, for pages)."""
-    return user.id == (client.coach_id or client.user_id)
-
-
-def may_plan(user: User, client: Client) -> bool:
-    """Whether `user` writes `client`'s plan (the rule of `get_client_for_planning`, for
-    pages that only offer the link)."""
-    return user.id == (client.coach_id or client.user_id)
+    return _get_client_for_writer(user, client_id, "your coach records a clearance")
 
 
 def get_session_for_user(user: User, session_id: object) -> Session:

@@ -12,7 +12,7 @@ from selfmob.clinic.access import (
     AuthedRequest,
     get_assessment_for_user,
     get_client_for_user,
-    may_plan,
+    writes_for,
 )
 from selfmob.clinic.diagram import body_svg
 from selfmob.clinic.errors import InvalidInput
@@ -72,7 +72,7 @@ def assessment_detail(request: AuthedRequest, assessment_id: str) -> HttpRespons
         "client": client,
         "tests": selectors.map_tests(results),
         "suggested": any(r.suggestions for r in results),
-        "plans": may_plan(request.user, client),
+        "plans": writes_for(request.user, client),
         "blocked": selectors.screening_gate(client).block,
         # The SVG is built from escaped parts only (diagram.py).
         "diagram": mark_safe(body_svg(selectors.body_marks(results))),

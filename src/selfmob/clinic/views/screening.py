@@ -10,7 +10,7 @@ from selfmob.clinic.access import (
     AuthedRequest,
     get_client_for_clearance,
     get_client_for_user,
-    may_clear,
+    writes_for,
 )
 from selfmob.clinic.errors import InvalidInput
 from selfmob.clinic.forms import ClearanceForm, ScreeningForm, add_service_errors
@@ -59,7 +59,7 @@ def screening_result(request: AuthedRequest, client_id: str) -> HttpResponse:
         "client": client,
         "screening": latest,
         "result": selectors.screening_summary(latest),
-        "clearance_form": ClearanceForm() if may_clear(user, client) else None,
+        "clearance_form": ClearanceForm() if writes_for(user, client) else None,
     }
     return render(request, "clinic/screening_result.html", context)
 
